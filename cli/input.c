@@ -1,0 +1,310 @@
+/*
+ * Shared input options and loading for every command that reads data.
+ */
+#include "cli/cli.h"
+#include "report/strbuf.h"
+#include "report/tstamp.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("vmpostmortem: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int cli_fail(const struct err *e)
+{
+	cli_error("%s", e->msg[0] ? e->msg : "unknown error");
+	return err_exit_code(e);
+}
+
+void cli_input_init(struct cli_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->o = (struct import_opts)IMPORT_OPTS_INIT;
+}
+
+void cli_input_release(struct cli_input *in)
+{
+	tz_free(in->zone);
+	in->zone = NULL;
+}
+
+int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **val)
+{
+	const char *a = argv[*i];
+	size_t n = strlen(name);
+	if (strncmp(a, name, n) != 0)
+		return 0;
+	if (a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
+	if (a[n] != '\0')
+		return 0;
+	if (*i + 1 >= argc) {
+		cli_error("option '%s' needs a value", name);
+		return -1;
+	}
+	*val = argv[++*i];
+	return 1;
+}
+
+int cli_parse_bytes(const char *s, double *out)
+{
+	static const struct { const char *suffix; double mult; } units[] = {
+		{ "", 1 }, { "B", 1 },
+		{ "K", 1024.0 }, { "KiB", 1024.0 }, { "KB", 1e3 },
+		{ "M", 1048576.0 }, { "MiB", 1048576.0 }, { "MB", 1e6 },
+		{ "G", 1073741824.0 }, { "GiB", 1073741824.0 }, { "GB", 1e9 },
+		{ "T", 1099511627776.0 }, { "TiB", 1099511627776.0 }, { "TB", 1e12 },
+	};
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || errno || !isfinite(v) || v <= 0)
+		return -1;
+	while (*end == ' ')
+		end++;
+	for (size_t i = 0; i < sizeof(units) / sizeof(*units); i++)
+		if (!strcmp(end, units[i].suffix)) {
+			*out = v * units[i].mult;
+			return 0;
+		}
+	return -1;
+}
+
+static int parse_time_opt(const struct cli_input *in, const char *name, const char *val,
+			  int64_t *out)
+{
+	enum ts_rc rc = ts_parse(&in->o.ts, val, strlen(val), out, NULL);
+	if (rc != TS_OK) {
+		cli_error("cannot read %s '%s': %s", name, val, ts_strerror(rc));
+		return -1;
+	}
+	return 0;
+}
+
+int cli_input_option(struct cli_input *in, int argc, char **argv, int *i)
+{
+	const char *v;
+	int rc;
+	if ((rc = cli_opt_value(argc, argv, i, "--vm", &v)) != 0) {
+		if (rc > 0)
+			in->o.vm = in->o.default_vm = v;
+		return rc;
+	}
+	if ((rc = cli_opt_value(argc, argv, i, "--from", &v)) != 0) {
+		if (rc > 0)
+			in->from_arg = v;
+		return rc;
+	}
+	if ((rc = cli_opt_value(argc, argv, i, "--to", &v)) != 0) {
+		if (rc > 0)
+			in->to_arg = v;
+		return rc;
+	}
+	if ((rc = cli_opt_value(argc, argv, i, "--tz", &v)) != 0) {
+		if (rc > 0)
+			in->tz_name = v;
+		return rc;
+	}
+	if ((rc = cli_opt_value(argc, argv, i, "--date-order", &v)) != 0) {
+		if (rc < 0)
+			return rc;
+		if (!strcmp(v, "dmy"))
+			in->o.ts.order = TS_ORDER_DMY;
+		else if (!strcmp(v, "mdy"))
+			in->o.ts.order = TS_ORDER_MDY;
+		else {
+			cli_error("--date-order must be 'dmy' (31/10/2026) or 'mdy' (10/31/2026), not '%s'", v);
+			return -1;
+		}
+		return 1;
+	}
+	if ((rc = cli_opt_value(argc, argv, i, "--events", &v)) != 0) {
+		if (rc < 0)
+			return rc;
+		if (in->n_events >= CLI_MAX_FILES) {
+			cli_error("too many --events files (at most %d)", CLI_MAX_FILES);
+			return -1;
+		}
+		in->events[in->n_events++] = v;
+		return 1;
+	}
+	if ((rc = cli_opt_value(argc, argv, i, "--sqlite-query", &v)) != 0) {
+		if (rc > 0)
+			in->o.sqlite_query = v;
+		return rc;
+	}
+	if ((rc = cli_opt_value(argc, argv, i, "--vcpus", &v)) != 0) {
+		if (rc < 0)
+			return rc;
+		char *end;
+		long n = strtol(v, &end, 10);
+		if (*end || n < 1 || n > 1024) {
+			cli_error("--vcpus must be a whole number from 1 to 1024, not '%s'", v);
+			return -1;
+		}
+		in->vcpus = (int)n;
+		return 1;
+	}
+	if ((rc = cli_opt_value(argc, argv, i, "--memory", &v)) != 0) {
+		if (rc < 0)
+			return rc;
+		if (cli_parse_bytes(v, &in->mem_bytes) < 0) {
+			cli_error("cannot read --memory '%s': give a size such as 4GiB or 8192MiB", v);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+int cli_input_file(struct cli_input *in, const char *path)
+{
+	if (in->n_files >= CLI_MAX_FILES) {
+		cli_error("too many input files (at most %d)", CLI_MAX_FILES);
+		return -1;
+	}
+	in->files[in->n_files++] = path;
+	return 0;
+}
+
+int cli_load(struct cli_input *in, struct store **out)
+{
+	struct err e = ERR_INIT;
+	*out = NULL;
+	if (!in->n_files) {
+		cli_error("no input file; give a CSV or SQLite export (or - for standard input)");
+		return EXIT_USAGE;
+	}
+	if (in->tz_name) {
+		if (tz_load(&in->zone, in->tz_name, &e) < 0)
+			return cli_fail(&e);
+		in->o.ts.zone = in->zone;
+	}
+	if (in->from_arg && parse_time_opt(in, "--from", in->from_arg, &in->o.from_ms) < 0)
+		return EXIT_USAGE;
+	if (in->to_arg && parse_time_opt(in, "--to", in->to_arg, &in->o.to_ms) < 0)
+		return EXIT_USAGE;
+	if (in->o.from_ms > in->o.to_ms) {
+		cli_error("--from is after --to; give the window's start first");
+		return EXIT_USAGE;
+	}
+	struct store *st = store_new();
+	for (size_t i = 0; i < in->n_files; i++)
+		if (import_path(st, in->files[i], &in->o, &e) < 0)
+			goto fail;
+	for (size_t i = 0; i < in->n_events; i++)
+		if (events_import_path(st, in->events[i], &in->o, &e) < 0)
+			goto fail;
+	store_finish(st);
+	if (in->vcpus || in->mem_bytes) {
+		for (size_t i = 0; i < store_vm_count(st); i++) {
+			struct vm *vm = (struct vm *)store_vm_at(st, i);
+			if (in->vcpus)
+				vm->cap.vcpus = in->vcpus;
+			if (in->mem_bytes)
+				vm->cap.mem_bytes = in->mem_bytes;
+			vm->cap.source = "declared";
+		}
+	}
+	*out = st;
+	return EXIT_OK;
+fail:
+	store_free(st);
+	return cli_fail(&e);
+}
+
+const struct vm *cli_pick_vm(const struct store *st, const char *vm_id, int *code)
+{
+	*code = EXIT_OK;
+	size_t n = store_vm_count(st);
+	if (vm_id) {
+		const struct vm *vm = store_find_vm(st, vm_id);
+		if (!vm || !vm->n_series) {
+			cli_error("no data for vm '%s' in the input (in the --from/--to window); "
+				  "run 'vmpostmortem inspect' to list the VMs", vm_id);
+			*code = EXIT_NOTHING;
+		}
+		return vm;
+	}
+	if (n == 1)
+		return store_vm_at(st, 0);
+	if (n == 0) {
+		cli_error("the input holds no samples (in the --from/--to window)");
+		*code = EXIT_NOTHING;
+		return NULL;
+	}
+	struct strbuf names = STRBUF_INIT;
+	for (size_t i = 0; i < n && i < 5; i++)
+		strbuf_addf(&names, "%s%s", i ? ", " : "", store_vm_at(st, i)->id);
+	if (n > 5)
+		strbuf_addf(&names, " and %zu more", n - 5);
+	cli_error("the input holds %zu VMs; pass --vm with one of: %s", n, names.buf);
+	strbuf_release(&names);
+	*code = EXIT_USAGE;
+	return NULL;
+}
+
+int cli_write_file(const char *path, const void *data, size_t len, struct err *e)
+{
+	if (!strcmp(path, "-")) {
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
+			return err_set(e, ERR_OUTPUT, "cannot write to standard output");
+		return 0;
+	}
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 16);
+	if (!tmp)
+		return err_set(e, ERR_OUTPUT, "out of memory writing '%s'", path);
+	snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		free(tmp);
+		return err_set(e, ERR_OUTPUT, "cannot write '%s': %s", path, strerror(errno));
+	}
+	const char *p = data;
+	size_t left = len;
+	while (left) {
+		ssize_t w = write(fd, p, left);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			goto fail;
+		p += w;
+		left -= (size_t)w;
+	}
+	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0)
+		goto fail;
+	free(tmp);
+	return 0;
+fail:
+	err_set(e, ERR_OUTPUT, "cannot write '%s': %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	return -1;
+}

@@ -1,0 +1,606 @@
+/*
+ * The series store. Filling is append-only and cheap; store_finish does the
+ * one pass of clean-up that every reader relies on: time order, no
+ * duplicates, rates from counters, intervals and gaps.
+ */
+#include "report/store.h"
+#include "report/strmap.h"
+#include "report/tstamp.h"
+#include "report/xalloc.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct store {
+	struct vm **vms;
+	size_t n_vms, vms_cap;
+	struct strmap index;
+	size_t n_samples;
+	struct diag *diags;
+	size_t n_diags, diags_cap;
+	size_t diag_total[DIAG_KIND_COUNT];
+	struct source **sources;
+	size_t n_sources, sources_cap;
+	int finished;
+};
+
+/* The canonical metrics: units in the names. */
+static const char *const canonical[] = {
+	"cpu.usage_pct", "cpu.steal_pct",
+	"mem.total_bytes", "mem.used_bytes",
+	"swap.used_bytes", "swap.in_bytes_per_s", "swap.out_bytes_per_s",
+	"disk.read_bytes_per_s", "disk.write_bytes_per_s",
+	"disk.read_iops", "disk.write_iops", "disk.latency_ms",
+	"net.rx_bytes_per_s", "net.tx_bytes_per_s", "net.drops_per_s",
+};
+
+static const char *const diag_names[DIAG_KIND_COUNT] = {
+	[DIAG_BAD_TIMESTAMP] = "bad_timestamp",
+	[DIAG_BAD_VALUE] = "bad_value",
+	[DIAG_EMPTY_VALUE] = "empty_value",
+	[DIAG_SHORT_ROW] = "short_row",
+	[DIAG_LONG_ROW] = "long_row",
+	[DIAG_BAD_NAME] = "bad_name",
+	[DIAG_OUT_OF_ORDER] = "out_of_order",
+	[DIAG_DUPLICATE] = "duplicate",
+	[DIAG_CONFLICT] = "conflict",
+	[DIAG_COUNTER_RESET] = "counter_reset",
+	[DIAG_NEGATIVE] = "negative",
+	[DIAG_DST] = "dst",
+	[DIAG_TRUNCATED] = "truncated",
+	[DIAG_OTHER] = "other",
+};
+
+int metric_vcpu_index(const char *metric)
+{
+	static const char pre[] = "cpu.vcpu", post[] = ".usage_pct";
+	if (strncmp(metric, pre, sizeof(pre) - 1) != 0)
+		return -1;
+	const char *p = metric + sizeof(pre) - 1;
+	int n = 0, digits = 0;
+	while (*p >= '0' && *p <= '9' && digits < 5) {
+		n = n * 10 + (*p++ - '0');
+		digits++;
+	}
+	if (!digits || strcmp(p, post) != 0)
+		return -1;
+	return n;
+}
+
+int metric_is_canonical(const char *metric)
+{
+	for (size_t i = 0; i < sizeof(canonical) / sizeof(*canonical); i++)
+		if (!strcmp(metric, canonical[i]))
+			return 1;
+	return metric_vcpu_index(metric) >= 0;
+}
+
+const char *store_diag_name(enum diag_kind kind)
+{
+	return (unsigned)kind < DIAG_KIND_COUNT ? diag_names[kind] : "unknown";
+}
+
+struct store *store_new(void)
+{
+	return xcalloc(1, sizeof(struct store));
+}
+
+static void series_free(struct series *s)
+{
+	free(s->metric);
+	free(s->unit);
+	free(s->t_ms);
+	free(s->v);
+	free(s->gaps);
+	free(s);
+}
+
+static void vm_free(struct vm *vm)
+{
+	for (size_t i = 0; i < vm->n_series; i++)
+		series_free(vm->series[i]);
+	free(vm->series);
+	for (size_t i = 0; i < vm->n_events; i++) {
+		free(vm->events[i].source);
+		free(vm->events[i].message);
+	}
+	free(vm->events);
+	if (vm->index) {
+		strmap_release(vm->index);
+		free(vm->index);
+	}
+	free(vm->id);
+	free(vm);
+}
+
+void store_free(struct store *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < st->n_vms; i++)
+		vm_free(st->vms[i]);
+	free(st->vms);
+	strmap_release(&st->index);
+	for (size_t i = 0; i < st->n_diags; i++) {
+		free(st->diags[i].file);
+		free(st->diags[i].column);
+		free(st->diags[i].detail);
+	}
+	free(st->diags);
+	for (size_t i = 0; i < st->n_sources; i++) {
+		free(st->sources[i]->path);
+		free(st->sources[i]->format);
+		free(st->sources[i]);
+	}
+	free(st->sources);
+	free(st);
+}
+
+static int check_name(const char *what, const char *s, size_t len, struct err *e)
+{
+	if (len == 0)
+		return err_set(e, ERR_DATA, "empty %s", what);
+	if (len > STORE_MAX_NAME)
+		return err_set(e, ERR_LIMIT, "%s '%.40s...' is longer than %d bytes", what, s,
+			       STORE_MAX_NAME);
+	if (memchr(s, '\0', len))
+		return err_set(e, ERR_DATA, "%s contains a NUL byte", what);
+	return 0;
+}
+
+int store_vm(struct store *st, const char *id, size_t len, struct vm **out, struct err *e)
+{
+	struct vm *vm = strmap_get(&st->index, id, len);
+	if (vm) {
+		*out = vm;
+		return 0;
+	}
+	*out = NULL;
+	if (check_name("vm id", id, len, e) < 0)
+		return -1;
+	if (st->n_vms >= STORE_MAX_VMS)
+		return err_set(e, ERR_LIMIT, "more than %d VMs in the input; pass --vm to read one",
+			       STORE_MAX_VMS);
+	vm = xcalloc(1, sizeof(*vm));
+	vm->id = xstrndup(id, len);
+	vm->store = st;
+	vm->index = xcalloc(1, sizeof(struct strmap));
+	XGROW(st->vms, st->vms_cap, st->n_vms + 1);
+	st->vms[st->n_vms++] = vm;
+	strmap_put(&st->index, id, len, vm);
+	*out = vm;
+	return 0;
+}
+
+int vm_series(struct vm *vm, const char *metric, size_t len, struct series **out,
+	      struct err *e)
+{
+	struct series *s = strmap_get(vm->index, metric, len);
+	if (s) {
+		*out = s;
+		return 0;
+	}
+	*out = NULL;
+	if (check_name("metric name", metric, len, e) < 0)
+		return -1;
+	if (vm->n_series >= STORE_MAX_METRICS)
+		return err_set(e, ERR_LIMIT, "vm '%s' has more than %d metrics", vm->id,
+			       STORE_MAX_METRICS);
+	s = xcalloc(1, sizeof(*s));
+	s->metric = xstrndup(metric, len);
+	s->vm = vm;
+	if (len > 6 && !memcmp(metric + len - 6, "_total", 6))
+		s->kind = SERIES_COUNTER;
+	XGROW(vm->series, vm->series_cap, vm->n_series + 1);
+	vm->series[vm->n_series++] = s;
+	strmap_put(vm->index, metric, len, s);
+	*out = s;
+	return 0;
+}
+
+void vm_add_event(struct vm *vm, int64_t t_ms, enum event_kind kind, const char *source,
+		  const char *message)
+{
+	XGROW(vm->events, vm->events_cap, vm->n_events + 1);
+	struct event *ev = &vm->events[vm->n_events++];
+	ev->t_ms = t_ms;
+	ev->kind = kind;
+	ev->source = xstrdup(source ? source : "");
+	ev->message = xstrdup(message ? message : "");
+}
+
+int series_grow_(struct series *s)
+{
+	struct store *st = s->vm->store;
+	size_t want = s->cap ? s->cap * 2 : 256;
+	if (st->n_samples + (want - s->cap) > STORE_MAX_SAMPLES) {
+		want = s->cap + 1;
+		if (st->n_samples + 1 > STORE_MAX_SAMPLES)
+			return -1;
+	}
+	st->n_samples += want - s->cap;
+	s->t_ms = xrealloc(s->t_ms, want * sizeof(*s->t_ms));
+	s->v = xrealloc(s->v, want * sizeof(*s->v));
+	s->cap = want;
+	return 0;
+}
+
+int store_limit_err(struct err *e)
+{
+	return err_set(e, ERR_LIMIT,
+		       "more than %zu samples in memory; pass --vm, --from and --to to read less",
+		       STORE_MAX_SAMPLES);
+}
+
+void store_diag(struct store *st, enum diag_kind kind, const char *file, long line,
+		const char *column, const char *fmt, ...)
+{
+	if ((unsigned)kind >= DIAG_KIND_COUNT)
+		kind = DIAG_OTHER;
+	if (st->diag_total[kind]++ >= STORE_DIAG_KEEP)
+		return;
+	char buf[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	XGROW(st->diags, st->diags_cap, st->n_diags + 1);
+	struct diag *d = &st->diags[st->n_diags++];
+	d->kind = kind;
+	d->file = file ? xstrdup(file) : NULL;
+	d->line = line;
+	d->column = column ? xstrdup(column) : NULL;
+	d->detail = xstrdup(buf);
+}
+
+struct source *store_add_source(struct store *st, const char *path, const char *format)
+{
+	struct source *src = xcalloc(1, sizeof(*src));
+	src->path = xstrdup(path);
+	src->format = xstrdup(format);
+	XGROW(st->sources, st->sources_cap, st->n_sources + 1);
+	st->sources[st->n_sources++] = src;
+	return src;
+}
+
+/* --- store_finish ----------------------------------------------------- */
+
+struct tv {
+	int64_t t;
+	size_t seq;   /* arrival order: the first of equal times is kept */
+	double v;
+};
+
+static int cmp_tv(const void *a, const void *b)
+{
+	const struct tv *x = a, *y = b;
+	if (x->t != y->t)
+		return x->t < y->t ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void sort_and_dedupe(struct store *st, struct series *s)
+{
+	if (!s->unsorted)
+		return;
+	struct tv *tmp = xmalloc(s->n * sizeof(*tmp));
+	for (size_t i = 0; i < s->n; i++)
+		tmp[i] = (struct tv){ s->t_ms[i], i, s->v[i] };
+	qsort(tmp, s->n, sizeof(*tmp), cmp_tv);
+	size_t w = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		if (w && tmp[i].t == s->t_ms[w - 1]) {
+			char when[TS_RFC3339_MAX];
+			int same = tmp[i].v == s->v[w - 1];
+			store_diag(st, same ? DIAG_DUPLICATE : DIAG_CONFLICT, NULL, 0, s->metric,
+				   "vm '%s' metric '%s' has two samples at %s%s; the first was kept",
+				   s->vm->id, s->metric, ts_format_rfc3339(tmp[i].t, when),
+				   same ? "" : " with different values");
+			s->n_duplicates++;
+			continue;
+		}
+		s->t_ms[w] = tmp[i].t;
+		s->v[w] = tmp[i].v;
+		w++;
+	}
+	s->n = w;
+	s->unsorted = 0;
+	free(tmp);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static int64_t median_spacing(const struct series *s)
+{
+	if (s->n < 2)
+		return 0;
+	int64_t *d = xmalloc((s->n - 1) * sizeof(*d));
+	for (size_t i = 1; i < s->n; i++)
+		d[i - 1] = s->t_ms[i] - s->t_ms[i - 1];
+	qsort(d, s->n - 1, sizeof(*d), cmp_i64);
+	int64_t m = d[(s->n - 1) / 2];
+	free(d);
+	return m;
+}
+
+static void find_gaps(struct series *s)
+{
+	free(s->gaps);
+	s->gaps = NULL;
+	s->n_gaps = 0;
+	size_t cap = 0;
+	s->interval_ms = median_spacing(s);
+	if (!s->interval_ms)
+		return;
+	for (size_t i = 1; i < s->n; i++) {
+		int64_t d = s->t_ms[i] - s->t_ms[i - 1];
+		if (d * 2 > s->interval_ms * 3) {
+			XGROW(s->gaps, cap, s->n_gaps + 1);
+			s->gaps[s->n_gaps++] = (struct gap){ s->t_ms[i - 1], s->t_ms[i] };
+		}
+	}
+}
+
+/* One counter reset, for grouping resets into restarts. */
+struct reset {
+	int64_t t;
+	const char *metric;
+};
+
+static int cmp_reset(const void *a, const void *b)
+{
+	const struct reset *x = a, *y = b;
+	return (x->t > y->t) - (x->t < y->t);
+}
+
+/* Derives NAME_per_s from NAME_total; records resets. */
+static void derive_rate(struct store *st, struct vm *vm, struct series *c,
+			struct reset **resets, size_t *n_resets, size_t *resets_cap)
+{
+	size_t base = strlen(c->metric) - 6;
+	struct { char b[STORE_MAX_NAME + 16]; } name;
+	snprintf(name.b, sizeof(name.b), "%.*s_per_s", (int)base, c->metric);
+	if (strmap_get(vm->index, name.b, strlen(name.b))) {
+		store_diag(st, DIAG_OTHER, NULL, 0, c->metric,
+			   "vm '%s' has both '%s' and '%s'; the counter was not turned into a rate",
+			   vm->id, c->metric, name.b);
+		return;
+	}
+	struct series *r;
+	struct err e = ERR_INIT;
+	if (vm_series(vm, name.b, strlen(name.b), &r, &e) < 0) {
+		store_diag(st, DIAG_OTHER, NULL, 0, c->metric, "%s", e.msg);
+		return;
+	}
+	r->kind = SERIES_DERIVED_RATE;
+	int64_t gap_ms = c->interval_ms * 3 / 2;
+	for (size_t i = 1; i < c->n; i++) {
+		int64_t dt = c->t_ms[i] - c->t_ms[i - 1];
+		if (c->v[i] < c->v[i - 1]) {
+			c->n_resets++;
+			XGROW(*resets, *resets_cap, *n_resets + 1);
+			(*resets)[(*n_resets)++] = (struct reset){ c->t_ms[i], c->metric };
+			char when[TS_RFC3339_MAX], msg[256];
+			ts_format_rfc3339(c->t_ms[i], when);
+			store_diag(st, DIAG_COUNTER_RESET, NULL, 0, c->metric,
+				   "vm '%s' counter '%s' went down at %s (%.17g -> %.17g): reset",
+				   vm->id, c->metric, when, c->v[i - 1], c->v[i]);
+			snprintf(msg, sizeof(msg), "counter %s reset (%.17g -> %.17g)", c->metric,
+				 c->v[i - 1], c->v[i]);
+			vm_add_event(vm, c->t_ms[i], EVENT_COUNTER_RESET, c->metric, msg);
+			continue;
+		}
+		if (dt <= 0 || (gap_ms && dt > gap_ms))
+			continue;   /* a rate across a gap would bridge it */
+		if (series_append(r, c->t_ms[i], (c->v[i] - c->v[i - 1]) * 1000.0 / (double)dt) < 0)
+			break;
+	}
+	find_gaps(r);
+}
+
+/* Most counters reset within one interval: the VM restarted. */
+static void find_restarts(struct vm *vm, struct reset *resets, size_t n, size_t n_counters)
+{
+	if (!n || !n_counters)
+		return;
+	qsort(resets, n, sizeof(*resets), cmp_reset);
+	int64_t window = vm->interval_ms ? vm->interval_ms : 60000;
+	for (size_t i = 0; i < n;) {
+		size_t j = i;
+		while (j < n && resets[j].t - resets[i].t <= window)
+			j++;
+		if ((j - i) * 2 > n_counters) {
+			char msg[160];
+			snprintf(msg, sizeof(msg), "%zu of %zu counters reset at once: the VM restarted",
+				 j - i, n_counters);
+			vm_add_event(vm, resets[i].t, EVENT_RESTART, "counters", msg);
+		}
+		i = j;
+	}
+}
+
+static int cmp_series(const void *a, const void *b)
+{
+	return strcmp((*(struct series *const *)a)->metric, (*(struct series *const *)b)->metric);
+}
+
+static int cmp_vm(const void *a, const void *b)
+{
+	return strcmp((*(struct vm *const *)a)->id, (*(struct vm *const *)b)->id);
+}
+
+static int cmp_event(const void *a, const void *b)
+{
+	const struct event *x = a, *y = b;
+	if (x->t_ms != y->t_ms)
+		return x->t_ms < y->t_ms ? -1 : 1;
+	return (x->kind > y->kind) - (x->kind < y->kind);
+}
+
+static void infer_capacity(struct vm *vm)
+{
+	int inferred = 0;
+	if (!vm->cap.vcpus) {
+		int max = -1;
+		for (size_t i = 0; i < vm->n_series; i++) {
+			int k = metric_vcpu_index(vm->series[i]->metric);
+			if (k > max && vm->series[i]->n)
+				max = k;
+		}
+		if (max >= 0) {
+			vm->cap.vcpus = max + 1;
+			inferred = 1;
+		}
+	}
+	const struct series *mt = vm_find_series(vm, "mem.total_bytes");
+	if (!vm->cap.mem_bytes && mt && mt->n) {
+		/* The size at the end of the history; a resize shows in the series. */
+		vm->cap.mem_bytes = mt->v[mt->n - 1];
+		inferred = 1;
+	}
+	if (inferred && !vm->cap.source)
+		vm->cap.source = "inferred";
+}
+
+static void finish_vm(struct store *st, struct vm *vm)
+{
+	for (size_t i = 0; i < vm->n_series; i++) {
+		sort_and_dedupe(st, vm->series[i]);
+		find_gaps(vm->series[i]);
+	}
+	/* The VM's interval: the most common series interval. */
+	vm->interval_ms = 0;
+	size_t best = 0;
+	for (size_t i = 0; i < vm->n_series; i++) {
+		int64_t iv = vm->series[i]->interval_ms;
+		size_t count = 0;
+		for (size_t j = 0; j < vm->n_series; j++)
+			count += vm->series[j]->interval_ms == iv;
+		if (iv && (count > best || (count == best && iv < vm->interval_ms))) {
+			best = count;
+			vm->interval_ms = iv;
+		}
+	}
+	struct reset *resets = NULL;
+	size_t n_resets = 0, resets_cap = 0, n_counters = 0;
+	size_t n_before = vm->n_series;
+	for (size_t i = 0; i < n_before; i++) {
+		struct series *s = vm->series[i];
+		if (s->kind == SERIES_COUNTER) {
+			n_counters++;
+			derive_rate(st, vm, s, &resets, &n_resets, &resets_cap);
+		}
+	}
+	find_restarts(vm, resets, n_resets, n_counters);
+	free(resets);
+	qsort(vm->series, vm->n_series, sizeof(*vm->series), cmp_series);
+	if (vm->n_events > 1)
+		qsort(vm->events, vm->n_events, sizeof(*vm->events), cmp_event);
+	vm->first_ms = INT64_MAX;
+	vm->last_ms = INT64_MIN;
+	for (size_t i = 0; i < vm->n_series; i++) {
+		const struct series *s = vm->series[i];
+		if (!s->n)
+			continue;
+		if (s->t_ms[0] < vm->first_ms)
+			vm->first_ms = s->t_ms[0];
+		if (s->t_ms[s->n - 1] > vm->last_ms)
+			vm->last_ms = s->t_ms[s->n - 1];
+	}
+	if (vm->first_ms > vm->last_ms)
+		vm->first_ms = vm->last_ms = 0;
+	infer_capacity(vm);
+}
+
+void store_finish(struct store *st)
+{
+	if (st->finished)
+		return;
+	for (size_t i = 0; i < st->n_vms; i++)
+		finish_vm(st, st->vms[i]);
+	qsort(st->vms, st->n_vms, sizeof(*st->vms), cmp_vm);
+	st->finished = 1;
+}
+
+/* --- reading ---------------------------------------------------------- */
+
+size_t store_vm_count(const struct store *st)
+{
+	return st->n_vms;
+}
+
+const struct vm *store_vm_at(const struct store *st, size_t i)
+{
+	return i < st->n_vms ? st->vms[i] : NULL;
+}
+
+const struct vm *store_find_vm(const struct store *st, const char *id)
+{
+	return strmap_get(&st->index, id, strlen(id));
+}
+
+const struct series *vm_find_series(const struct vm *vm, const char *metric)
+{
+	return strmap_get(vm->index, metric, strlen(metric));
+}
+
+size_t store_diag_total(const struct store *st, enum diag_kind kind)
+{
+	return (unsigned)kind < DIAG_KIND_COUNT ? st->diag_total[kind] : 0;
+}
+
+size_t store_diag_kept(const struct store *st, const struct diag **out)
+{
+	*out = st->diags;
+	return st->n_diags;
+}
+
+size_t store_source_count(const struct store *st)
+{
+	return st->n_sources;
+}
+
+const struct source *store_source_at(const struct store *st, size_t i)
+{
+	return i < st->n_sources ? st->sources[i] : NULL;
+}
+
+static size_t lower_bound(const struct series *s, int64_t t)
+{
+	size_t lo = 0, hi = s->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->t_ms[mid] < t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+void series_range(const struct series *s, int64_t from_ms, int64_t to_ms, size_t *lo,
+		  size_t *hi)
+{
+	*lo = lower_bound(s, from_ms);
+	*hi = to_ms == INT64_MAX ? s->n : lower_bound(s, to_ms + 1);
+	if (*hi < *lo)
+		*hi = *lo;
+}
+
+double series_coverage(const struct series *s, int64_t from_ms, int64_t to_ms)
+{
+	if (to_ms < from_ms || !s->interval_ms)
+		return s->n ? 1.0 : 0.0;
+	size_t lo, hi;
+	series_range(s, from_ms, to_ms, &lo, &hi);
+	double span = (double)(to_ms - from_ms) + (double)s->interval_ms;
+	double cov = (double)(hi - lo) * (double)s->interval_ms / span;
+	return cov > 1.0 ? 1.0 : cov;
+}

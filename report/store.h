@@ -1,0 +1,247 @@
+#ifndef VMPM_STORE_H
+#define VMPM_STORE_H
+/*
+ * The series store: every VM's metric history, held in memory for the
+ * analyzer and the renderer, which read it and never change it.
+ *
+ * A store holds VMs; a VM holds its capacity, its series (one per metric:
+ * samples ordered by time, gaps kept as gaps, never interpolated) and its
+ * events (log lines, reboots, counter resets). The store also counts every
+ * diagnostic the importers raised (rows skipped, duplicated, out of order,
+ * unparseable), keeping the first few of each kind with their location.
+ *
+ * Life cycle:
+ *
+ *   struct store *st = store_new();
+ *   struct vm *vm;  struct series *s;
+ *   if (store_vm(st, "vm1", 3, &vm, &e) < 0 ||
+ *       vm_series(vm, "mem.used_bytes", 14, &s, &e) < 0 ||
+ *       series_append(s, t_ms, v) < 0) ...              // e / limit
+ *   ...                                                 // importers fill it
+ *   store_finish(st);     // sort, merge duplicates, counters -> rates,
+ *                         // resets and restarts, intervals, gaps
+ *   const struct vm *v = store_find_vm(st, "vm1");
+ *   const struct series *mem = vm_find_series(v, "mem.used_bytes");
+ *   for (size_t i = 0; i < mem->n; i++) use(mem->t_ms[i], mem->v[i]);
+ *   store_free(st);
+ *
+ * Times are int64 milliseconds since the epoch, UTC. Metric names carry
+ * their unit (see the canonical list in store.c); any other name is kept
+ * as given. A metric whose name ends in "_total" is a cumulative counter:
+ * store_finish derives the matching "_per_s" rate from it.
+ *
+ * Limits (each fails with ERR_LIMIT naming the limit, never a crash):
+ * STORE_MAX_VMS VMs, STORE_MAX_METRICS metrics per VM, STORE_MAX_NAME bytes
+ * per VM id or metric name, STORE_MAX_SAMPLES samples in all.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report/err.h"
+
+#define STORE_MAX_VMS       100000
+#define STORE_MAX_METRICS   4096
+#define STORE_MAX_NAME      200
+#define STORE_MAX_SAMPLES   ((size_t)400 * 1000 * 1000)
+#define STORE_DIAG_KEEP     20      /* locations kept per diagnostic kind */
+
+enum series_kind {
+	SERIES_GAUGE,        /* a value at an instant (bytes, percent, a rate) */
+	SERIES_COUNTER,      /* a cumulative "_total" as imported */
+	SERIES_DERIVED_RATE  /* "_per_s" computed from a counter */
+};
+
+struct gap {
+	int64_t from_ms;     /* the last sample before the gap */
+	int64_t to_ms;       /* the first sample after it */
+};
+
+struct series {
+	char *metric;
+	enum series_kind kind;
+	char *unit;          /* from a CSV "unit" column, or NULL */
+	size_t n;
+	int64_t *t_ms;       /* strictly increasing after store_finish */
+	double *v;           /* finite; a non-number is never stored */
+
+	/* set by store_finish */
+	int64_t interval_ms; /* median spacing, 0 with fewer than 2 samples */
+	struct gap *gaps;    /* spacing > 1.5 x interval */
+	size_t n_gaps;
+	size_t n_duplicates; /* same time twice: the first value was kept */
+	size_t n_resets;     /* counters only: times the value went down */
+
+	/* private */
+	size_t cap;
+	int unsorted;
+	struct vm *vm;
+};
+
+/* Capacity of the VM: 0 means unknown. */
+struct capacity {
+	int vcpus;
+	double mem_bytes;
+	double swap_bytes;
+	double disk_read_bytes_per_s, disk_write_bytes_per_s;
+	double disk_iops;
+	double net_bytes_per_s;   /* link limit, each direction */
+	const char *source;       /* "declared" (a vms table, a flag) or "inferred" */
+};
+
+enum event_kind {
+	EVENT_NOTE,          /* from an events file or table: a log line, a resize */
+	EVENT_COUNTER_RESET, /* one counter went down */
+	EVENT_RESTART        /* most counters reset at once: the VM restarted */
+};
+
+struct event {
+	int64_t t_ms;
+	enum event_kind kind;
+	char *source;        /* "kernel", "hypervisor", the counter's name, ... */
+	char *message;
+};
+
+struct vm {
+	char *id;
+	struct capacity cap;
+	struct series **series;   /* sorted by metric after store_finish */
+	size_t n_series;
+	struct event *events;     /* sorted by time after store_finish */
+	size_t n_events;
+	int64_t first_ms, last_ms;/* over all series; set by store_finish */
+	int64_t interval_ms;      /* the most common series interval */
+
+	/* private */
+	size_t series_cap, events_cap;
+	void *index;
+	struct store *store;
+};
+
+enum diag_kind {
+	DIAG_BAD_TIMESTAMP,      /* row skipped: its time cannot be read */
+	DIAG_BAD_VALUE,          /* row skipped: its value is not a number */
+	DIAG_EMPTY_VALUE,        /* empty cell: no sample (a gap) */
+	DIAG_SHORT_ROW,          /* row skipped: fewer fields than the header */
+	DIAG_LONG_ROW,           /* extra fields ignored */
+	DIAG_BAD_NAME,           /* row skipped: empty or too long VM id or metric */
+	DIAG_OUT_OF_ORDER,       /* a sample earlier than the one before it: sorted */
+	DIAG_DUPLICATE,          /* same VM, metric and time twice: first kept */
+	DIAG_CONFLICT,           /* ... with a different value */
+	DIAG_COUNTER_RESET,      /* a counter went down */
+	DIAG_NEGATIVE,           /* a negative value where none can be: kept */
+	DIAG_DST,                /* a naive time in a DST change: resolved */
+	DIAG_TRUNCATED,          /* the file ends inside a row or quote */
+	DIAG_OTHER,
+	DIAG_KIND_COUNT
+};
+
+struct diag {
+	enum diag_kind kind;
+	char *file;          /* input path, or NULL */
+	long line;           /* line or row, 0 when none */
+	char *column;        /* column or table name, or NULL */
+	char *detail;        /* what was wrong, lowercase, no period */
+};
+
+/* Summary of one loaded input, for inspect and the report's appendix. */
+struct source {
+	char *path;
+	char *format;        /* "long CSV", "wide CSV", "SQLite", "events CSV" */
+	size_t rows_read;
+	size_t rows_kept;    /* after --vm/--from/--to filtering and skips */
+	size_t rows_skipped; /* bad rows (diagnosed) */
+	size_t rows_filtered;/* outside --vm/--from/--to */
+};
+
+struct store;
+
+struct store *store_new(void);
+void store_free(struct store *st);
+
+/* --- filling (importers) --------------------------------------------- */
+
+/* Finds or creates VM `id` (id[0..len)). */
+int store_vm(struct store *st, const char *id, size_t len, struct vm **out,
+	     struct err *e);
+/* Finds or creates a series. */
+int vm_series(struct vm *vm, const char *metric, size_t len, struct series **out,
+	      struct err *e);
+/* Adds an event (strings are copied). */
+void vm_add_event(struct vm *vm, int64_t t_ms, enum event_kind kind,
+		  const char *source, const char *message);
+
+/* Grows s by one sample; -1 only past STORE_MAX_SAMPLES (see store_limit_err). */
+int series_grow_(struct series *s);
+/*
+ * Appends one sample. Returns 0, 1 when t_ms is earlier than the previous
+ * sample of this series (kept: store_finish sorts; the caller may diagnose
+ * it with its location), 2 when it equals the previous one (dropped as a
+ * duplicate: counted; the caller may diagnose it), -1 past the sample limit.
+ * v must be finite: the caller diagnoses non-numbers.
+ */
+static inline int series_append(struct series *s, int64_t t_ms, double v)
+{
+	int rc = 0;
+	if (s->n) {
+		int64_t last = s->t_ms[s->n - 1];
+		if (t_ms == last) {
+			s->n_duplicates++;
+			return 2;
+		}
+		if (t_ms < last) {
+			s->unsorted = 1;
+			rc = 1;
+		}
+	}
+	if (s->n == s->cap && series_grow_(s) < 0)
+		return -1;
+	s->t_ms[s->n] = t_ms;
+	s->v[s->n] = v;
+	s->n++;
+	return rc;
+}
+/* Fills e with the limit error after series_append returned -1. */
+int store_limit_err(struct err *e);
+
+/* Counts a diagnostic; keeps its location while fewer than STORE_DIAG_KEEP
+ * of its kind are kept. file/column may be NULL. */
+void store_diag(struct store *st, enum diag_kind kind, const char *file, long line,
+		const char *column, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+
+/* Records a loaded input; the returned struct is filled by the importer. */
+struct source *store_add_source(struct store *st, const char *path, const char *format);
+
+/* Sorts, merges duplicates, derives rates from counters, finds resets,
+ * restarts, intervals and gaps. Call once, after the last import. */
+void store_finish(struct store *st);
+
+/* --- reading ----------------------------------------------------------- */
+
+size_t store_vm_count(const struct store *st);
+const struct vm *store_vm_at(const struct store *st, size_t i);   /* sorted by id */
+const struct vm *store_find_vm(const struct store *st, const char *id);
+const struct series *vm_find_series(const struct vm *vm, const char *metric);
+
+size_t store_diag_total(const struct store *st, enum diag_kind kind);
+size_t store_diag_kept(const struct store *st, const struct diag **out);
+const char *store_diag_name(enum diag_kind kind);   /* "bad_timestamp", ... */
+
+size_t store_source_count(const struct store *st);
+const struct source *store_source_at(const struct store *st, size_t i);
+
+/* Time range of a series' samples within [from, to]: index of the first
+ * sample >= from_ms, and one past the last <= to_ms (binary search). */
+void series_range(const struct series *s, int64_t from_ms, int64_t to_ms,
+		  size_t *lo, size_t *hi);
+
+/* Share of [from, to] covered by samples, counting each sample as one
+ * interval wide; 0..1. */
+double series_coverage(const struct series *s, int64_t from_ms, int64_t to_ms);
+
+/* Canonical metric names; 1 if `metric` is one (cpu.vcpuN.usage_pct for any N). */
+int metric_is_canonical(const char *metric);
+/* If metric is "cpu.vcpuN.usage_pct", returns N, else -1. */
+int metric_vcpu_index(const char *metric);
+
+#endif

@@ -1,0 +1,97 @@
+#!/bin/sh
+# vmpostmortem inspect, on the seed sample and on bad input.
+. "$(dirname "$0")/lib.sh"
+set -e
+seed="$SRC/samples/seed-incident"
+
+# The seed sample, CSV and SQLite, says the same thing.
+run "$VMPM" inspect --events "$seed/events.csv" "$seed/vm1.csv"
+expect_rc 0 "inspect seed csv"
+expect_out "vm vm1" "seed csv"
+expect_out "4 vCPUs" "seed csv capacity"
+expect_out "cpu.vcpu3.usage_pct" "seed csv metrics"
+expect_out "interval   5m" "seed csv interval"
+expect_out "2026-10-31T21:30:00Z .. 2026-10-31T21:45:00Z (15m) in every metric" "seed reboot gap"
+expect_out "blocked for more than 120 seconds" "seed kernel event"
+expect_out "naive timestamps" "utc note"
+
+run "$VMPM" inspect --json "$seed/vm1.sqlite"
+expect_rc 0 "inspect seed sqlite"
+python3 - "$TMP/out" <<'PY' && ok || fail "seed sqlite json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+vm = d["vms"][0]
+assert vm["id"] == "vm1", vm["id"]
+assert vm["capacity"]["vcpus"] == 4, vm["capacity"]
+assert vm["capacity"]["memory_bytes"] == 4 * 2**30, vm["capacity"]
+assert vm["interval_s"] == 300, vm["interval_s"]
+names = {m["name"] for m in vm["metrics"]}
+assert "swap.used_bytes" in names and "net.tx_bytes_per_s" in names, names
+assert vm["first"] == "2026-10-24T00:00:00Z", vm["first"]
+assert any("php:41632" in e["message"] for e in vm["events"]), vm["events"]
+assert d["sources"][0]["format"].startswith("SQLite"), d["sources"]
+PY
+
+# Standard input, CSV.
+run sh -c "\"$VMPM\" inspect --json - < \"$seed/vm1.csv\""
+expect_rc 0 "inspect stdin csv"
+expect_out '"id":"vm1"' "stdin csv"
+
+# Standard input, SQLite.
+run sh -c "\"$VMPM\" inspect --json - < \"$seed/vm1.sqlite\""
+expect_rc 0 "inspect stdin sqlite"
+expect_out '"id":"vm1"' "stdin sqlite"
+
+# Bad rows are counted and located; the rest loads.
+printf 'timestamp,vm,metric,value\n2026-10-31T20:50:00Z,vm1,cpu.usage_pct,10\n2026-10-31T20:55:00Z,vm1,cpu.usage_pct,n/a\nyesterday,vm1,cpu.usage_pct,3\n2026-10-31T21:00:00Z,vm1,cpu.usage_pct,12\n' >"$TMP/bad.csv"
+run "$VMPM" inspect "$TMP/bad.csv"
+expect_rc 0 "inspect bad rows"
+expect_out "bad_value .*1" "bad value counted"
+expect_out "bad.csv' line 3" "bad value located"
+expect_out "bad.csv' line 4" "bad timestamp located"
+
+# --vm filters; an absent VM is "nothing found".
+run "$VMPM" inspect --vm nosuch "$seed/vm1.csv"
+expect_rc 1 "absent vm"
+expect_err "no data for vm 'nosuch'" "absent vm message"
+
+# Fatal input: one line, the file named, the documented exit code.
+printf '\037\213\010\000garbage' >"$TMP/x.csv.gz"
+run "$VMPM" inspect "$TMP/x.csv.gz"
+expect_rc 4 "gzip"
+expect_err "gunzip" "gzip hint"
+expect_err_lines 1 "gzip one line"
+
+run "$VMPM" inspect "$TMP/does-not-exist.csv"
+expect_rc 3 "missing file"
+expect_err "does-not-exist.csv" "missing file named"
+
+: >"$TMP/empty.csv"
+run "$VMPM" inspect "$TMP/empty.csv"
+expect_rc 4 "empty file"
+expect_err "empty.csv" "empty file named"
+expect_err_lines 1 "empty one line"
+
+printf 'a,b,c\n1,2,3\n' >"$TMP/nohdr.csv"
+run "$VMPM" inspect "$TMP/nohdr.csv"
+expect_rc 4 "no timestamp column"
+expect_err "timestamp" "no timestamp column message"
+
+run "$VMPM" inspect --tz Mars/Olympus "$seed/vm1.csv"
+expect_rc 2 "bad zone"
+expect_err "Mars/Olympus" "bad zone named"
+
+run "$VMPM" inspect --bogus "$seed/vm1.csv"
+expect_rc 2 "unknown option"
+
+run "$VMPM" inspect
+expect_rc 2 "no input"
+
+run "$VMPM" nosuchcommand
+expect_rc 2 "unknown command"
+
+run "$VMPM" --help
+expect_rc 0 "help"
+expect_out "Exit codes" "help lists exit codes"
+
+finish
