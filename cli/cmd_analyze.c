@@ -293,6 +293,8 @@ static void text_analysis(struct strbuf *sb, const struct analysis *a, const str
 		for (size_t k = 0; k < r->n_evidence; k++)
 			text_evidence(sb, &r->evidence[k], zone);
 	}
+	if (in->n_evidence)
+		strbuf_addstr(sb, "events during the incident:\n");
 	for (size_t k = 0; k < in->n_evidence; k++)
 		text_evidence(sb, &in->evidence[k], zone);
 	strbuf_addstr(sb, "recommendations:\n");
