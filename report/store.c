@@ -311,6 +311,17 @@ static void sort_and_dedupe(struct store *st, struct series *s)
 	free(tmp);
 }
 
+/* Gives back what the doubling growth reserved beyond the samples kept. */
+static void shrink(struct store *st, struct series *s)
+{
+	if (s->cap == s->n || !s->n)
+		return;
+	s->t_ms = xrealloc(s->t_ms, s->n * sizeof(*s->t_ms));
+	s->v = xrealloc(s->v, s->n * sizeof(*s->v));
+	st->n_samples -= s->cap - s->n;
+	s->cap = s->n;
+}
+
 static int cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -473,6 +484,7 @@ static void finish_vm(struct store *st, struct vm *vm)
 {
 	for (size_t i = 0; i < vm->n_series; i++) {
 		sort_and_dedupe(st, vm->series[i]);
+		shrink(st, vm->series[i]);
 		find_gaps(vm->series[i]);
 	}
 	/* The VM's interval: the most common series interval. */
@@ -500,7 +512,8 @@ static void finish_vm(struct store *st, struct vm *vm)
 	}
 	find_restarts(vm, resets, n_resets, n_counters);
 	free(resets);
-	qsort(vm->series, vm->n_series, sizeof(*vm->series), cmp_series);
+	if (vm->n_series > 1)
+		qsort(vm->series, vm->n_series, sizeof(*vm->series), cmp_series);
 	if (vm->n_events > 1)
 		qsort(vm->events, vm->n_events, sizeof(*vm->events), cmp_event);
 	vm->first_ms = INT64_MAX;
@@ -525,7 +538,8 @@ void store_finish(struct store *st)
 		return;
 	for (size_t i = 0; i < st->n_vms; i++)
 		finish_vm(st, st->vms[i]);
-	qsort(st->vms, st->n_vms, sizeof(*st->vms), cmp_vm);
+	if (st->n_vms > 1)
+		qsort(st->vms, st->n_vms, sizeof(*st->vms), cmp_vm);
 	st->finished = 1;
 }
 

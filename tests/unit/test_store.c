@@ -246,6 +246,22 @@ static void test_vms_sorted_and_events(void **state)
 	store_free(st);
 }
 
+static void test_finish_empty(void **state)
+{
+	(void)state;
+	struct store *st = store_new();
+	store_finish(st);                 /* no VM at all */
+	assert_int_equal(store_vm_count(st), 0);
+	store_free(st);
+	st = store_new();
+	struct vm *vm;
+	struct err e = ERR_INIT;
+	assert_int_equal(store_vm(st, "vm1", 3, &vm, &e), 0);
+	store_finish(st);                 /* a VM without series */
+	assert_int_equal(store_find_vm(st, "vm1")->n_series, 0);
+	store_free(st);
+}
+
 static void test_sources(void **state)
 {
 	(void)state;
@@ -270,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_names_and_limits),
 		cmocka_unit_test(test_diagnostics_counted_and_capped),
 		cmocka_unit_test(test_vms_sorted_and_events),
+		cmocka_unit_test(test_finish_empty),
 		cmocka_unit_test(test_sources),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
