@@ -1,0 +1,64 @@
+#ifndef VMPM_IMPORT_H
+#define VMPM_IMPORT_H
+/*
+ * Importers: exports in, series store filled. Each importer reads one input,
+ * keeps only what the filter asks for while it reads (a 2 GB fleet export
+ * read for one VM is never held in memory), and reports bad rows as store
+ * diagnostics with their file and line (or table and row). Input it cannot
+ * read at all fails with one struct err naming file, line, column and what
+ * to do.
+ *
+ *   struct import_opts o = IMPORT_OPTS_INIT;
+ *   o.vm = "vm1";
+ *   if (import_path(st, "export.csv", &o, &e) < 0) ...
+ *   store_finish(st);
+ *
+ * How to add an importer: write importers/NAME_import.c with a
+ * `NAME_import_...` entry point, declare it here, and add a line to the
+ * detection table in import.c that recognises its content.
+ */
+#include <stdint.h>
+#include <stdio.h>
+
+#include "report/err.h"
+#include "report/store.h"
+#include "report/tstamp.h"
+
+struct import_opts {
+	const char *vm;           /* keep only this VM; NULL keeps all */
+	const char *default_vm;   /* the VM of a wide CSV without a vm column */
+	int64_t from_ms;          /* keep samples with from_ms <= t <= to_ms */
+	int64_t to_ms;
+	struct ts_ctx ts;         /* zone and date order of naive timestamps */
+	const char *sqlite_query; /* custom SQL with :vm :from :to, or NULL */
+};
+
+#define IMPORT_OPTS_INIT { NULL, NULL, INT64_MIN, INT64_MAX, TS_CTX_INIT, NULL }
+
+/* Reads a metrics export, finding its format from its content (SQLite magic,
+ * CSV header). "-" reads standard input. */
+int import_path(struct store *st, const char *path, const struct import_opts *o,
+		struct err *e);
+
+/* CSV, long (timestamp,vm,metric,value[,unit]) or wide (timestamp[,vm],<metric>...),
+ * from a stream (read in chunks) or a buffer. `name` is used in messages. */
+int csv_import_stream(struct store *st, const char *name, FILE *f,
+		      const struct import_opts *o, struct err *e);
+int csv_import_buffer(struct store *st, const char *name, const char *buf, size_t len,
+		      const struct import_opts *o, struct err *e);
+
+/* Events CSV: timestamp,vm,source,message. */
+int events_import_path(struct store *st, const char *path, const struct import_opts *o,
+		       struct err *e);
+int events_import_buffer(struct store *st, const char *name, const char *buf, size_t len,
+			 const struct import_opts *o, struct err *e);
+
+/* SQLite, the default schema (samples, optional vms and events) or
+ * o->sqlite_query. Opened read-only and immutable: never changes the file. */
+int sqlite_import_path(struct store *st, const char *path, const struct import_opts *o,
+		       struct err *e);
+/* The same from a database image in memory (standard input). */
+int sqlite_import_buffer(struct store *st, const char *name, const void *buf, size_t len,
+			 const struct import_opts *o, struct err *e);
+
+#endif
