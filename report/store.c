@@ -416,7 +416,7 @@ static void derive_rate(struct store *st, struct vm *vm, struct series *c,
 	find_gaps(r);
 }
 
-/* Most counters reset within one interval: the VM restarted. */
+/* Most counters (two at least) reset within one interval: the VM restarted. */
 static void find_restarts(struct vm *vm, struct reset *resets, size_t n, size_t n_counters)
 {
 	if (!n || !n_counters)
@@ -427,7 +427,8 @@ static void find_restarts(struct vm *vm, struct reset *resets, size_t n, size_t 
 		size_t j = i;
 		while (j < n && resets[j].t - resets[i].t <= window)
 			j++;
-		if ((j - i) * 2 > n_counters) {
+		/* "most": more than half, and never one counter alone */
+		if (j - i >= 2 && (j - i) * 2 > n_counters) {
 			char msg[160];
 			snprintf(msg, sizeof(msg), "%zu of %zu counters reset at once: the VM restarted",
 				 j - i, n_counters);

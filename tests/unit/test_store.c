@@ -120,6 +120,21 @@ static void test_counter_rate_reset_restart(void **state)
 	store_free(st);
 }
 
+static void test_one_counter_reset_is_no_restart(void **state)
+{
+	(void)state;
+	struct store *st = store_new();
+	struct series *c = add_series(st, "vm1", "net.tx_bytes_total");
+	series_append(c, 0, 100);
+	series_append(c, MIN_MS, 200);
+	series_append(c, 2 * MIN_MS, 5);
+	store_finish(st);
+	const struct vm *vm = store_find_vm(st, "vm1");
+	assert_int_equal(vm->n_events, 1);
+	assert_int_equal(vm->events[0].kind, EVENT_COUNTER_RESET);
+	store_free(st);
+}
+
 static void test_counter_rate_not_across_gap(void **state)
 {
 	(void)state;
@@ -280,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_append_sorts_and_dedupes),
 		cmocka_unit_test(test_gaps_interval_coverage),
 		cmocka_unit_test(test_counter_rate_reset_restart),
+		cmocka_unit_test(test_one_counter_reset_is_no_restart),
 		cmocka_unit_test(test_counter_rate_not_across_gap),
 		cmocka_unit_test(test_counter_beside_gauge_kept_apart),
 		cmocka_unit_test(test_capacity_inferred),
