@@ -15,6 +15,7 @@ struct command {
 static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "what an export holds: VMs, metrics, ranges, gaps, diagnostics" },
 	{ "analyze", cmd_analyze, "find the incident and name the resource that ran out" },
+	{ "chart", cmd_chart, "draw one annotated graph to PNG, SVG or PDF" },
 };
 
 static void usage(FILE *f)
