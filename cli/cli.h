@@ -50,6 +50,7 @@ enum {
 
 int cmd_inspect(int argc, char **argv);
 int cmd_analyze(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_chart(int argc, char **argv);
 
 #define CLI_MAX_FILES 64

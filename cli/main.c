@@ -15,6 +15,7 @@ struct command {
 static const struct command commands[] = {
 	{ "inspect", cmd_inspect, "what an export holds: VMs, metrics, ranges, gaps, diagnostics" },
 	{ "analyze", cmd_analyze, "find the incident and name the resource that ran out" },
+	{ "report", cmd_report, "render the PDF postmortem" },
 	{ "chart", cmd_chart, "draw one annotated graph to PNG, SVG or PDF" },
 };
 

@@ -1,0 +1,95 @@
+#!/bin/sh
+# vmpostmortem report: the seed postmortem as a PDF (structure, text, fonts,
+# reproducibility), a bad template, an output that cannot be written.
+. "$(dirname "$0")/lib.sh"
+set -e
+seed="$SRC/samples/seed-incident"
+export SOURCE_DATE_EPOCH=1794096000   # 2026-11-08T00:00:00Z
+
+run "$VMPM" report --customer "Zoë Dupont" --events "$seed/events.csv" \
+	--json "$TMP/seed.json" -o "$TMP/seed.pdf" "$seed/vm1.csv"
+expect_rc 0 "seed report"
+[ -s "$TMP/seed.pdf" ] && ok || fail "seed pdf written"
+[ -s "$TMP/seed.json" ] && grep -q '"bottleneck": *{"resource": *"memory"' "$TMP/seed.json" && ok || fail "seed json beside the pdf"
+size=$(wc -c <"$TMP/seed.pdf")
+[ "$size" -lt 307200 ] && ok || fail "seed pdf is $size bytes, over 300 KB"
+ls "$TMP" | grep -q tmp && fail "temporary file left behind" || ok
+
+if command -v qpdf >/dev/null; then
+	qpdf --check "$TMP/seed.pdf" >"$TMP/qpdf" 2>&1 && ok || fail "qpdf --check: $(tail -3 "$TMP/qpdf")"
+fi
+if command -v pdftotext >/dev/null; then
+	pdftotext -layout "$TMP/seed.pdf" "$TMP/seed.txt" 2>"$TMP/pdftotext.err"
+	[ ! -s "$TMP/pdftotext.err" ] && ok || fail "pdftotext warns: $(head -3 "$TMP/pdftotext.err")"
+	tr -s ' \n' ' ' <"$TMP/seed.txt" >"$TMP/seed.flat"
+	for s in "vm1 stopped serving on Sat 31 Oct 2026 at 20:50" "It ran out of memory" \
+		"8 GiB of memory instead of 4 GiB fixes it" "Zoë Dupont" "Timeline" "Root cause" \
+		"Ruled out" "Recommendations" "Data appendix" "20:50" "8 GiB" "memory" \
+		"php:41632" "Page 1 of"; do
+		grep -q -- "$s" "$TMP/seed.flat" && ok || fail "pdftotext lacks '$s'"
+	done
+	pdftotext -f 1 -l 1 "$TMP/seed.pdf" - | tr -s ' \n' ' ' | grep -q "It ran out of memory" \
+		&& ok || fail "the summary is not on page 1"
+fi
+if command -v pdffonts >/dev/null; then
+	pdffonts "$TMP/seed.pdf" >"$TMP/fonts"
+	# every font row (after the two header lines) says "yes" under emb
+	awk 'NR > 2 && $(NF-4) != "yes" { bad = 1 } END { exit bad }' "$TMP/fonts" && ok || fail "a font is not embedded: $(cat "$TMP/fonts")"
+fi
+if command -v pdfinfo >/dev/null; then
+	pdfinfo "$TMP/seed.pdf" >"$TMP/info"
+	grep -q "^Title: *Postmortem: vm1" "$TMP/info" && ok || fail "pdf title"
+	grep -q "^Author: *Cascade Hosting" "$TMP/info" && ok || fail "pdf author"
+	grep -q "^CreationDate: *Sun Nov  8 00:00:00 2026" "$TMP/info" && ok || fail "date from SOURCE_DATE_EPOCH: $(grep Creation "$TMP/info")"
+fi
+
+# Byte-reproducible.
+run "$VMPM" report --customer "Zoë Dupont" --events "$seed/events.csv" -o "$TMP/seed2.pdf" "$seed/vm1.csv"
+cmp -s "$TMP/seed.pdf" "$TMP/seed2.pdf" && ok || fail "two runs differ"
+
+# A zone: times in it with UTC beside them; another template by path.
+run "$VMPM" report --tz Europe/Paris --template "$SRC/templates/postmortem" \
+	--events "$seed/events.csv" -o "$TMP/paris.pdf" "$seed/vm1.csv"
+expect_rc 0 "report in Europe/Paris"
+if command -v pdftotext >/dev/null; then
+	pdftotext "$TMP/paris.pdf" - | grep -q "Time (CET)" && ok || fail "zone column"
+fi
+
+# A bad template: its location, exit 6, no output.
+mkdir -p "$TMP/bad"
+cp "$SRC/templates/postmortem/phrases.md" "$TMP/bad/"
+sed 's/{{table timeline}}/{{table timelne}}/' "$SRC/templates/postmortem/template.md" >"$TMP/bad/template.md"
+line=$(grep -n 'timelne' "$TMP/bad/template.md" | cut -d: -f1)
+run "$VMPM" report --template "$TMP/bad" -o "$TMP/bad.pdf" "$seed/vm1.csv"
+expect_rc 6 "bad template"
+expect_err "unknown placeholder '{{table timelne}}'" "bad template message"
+expect_err "template.md' line $line column 1" "bad template location"
+[ ! -e "$TMP/bad.pdf" ] && ok || fail "bad template left an output"
+
+sed 's/{{vm}}/{{vmm}}/' "$SRC/templates/postmortem/phrases.md" >"$TMP/bad/phrases.md"
+cp "$SRC/templates/postmortem/template.md" "$TMP/bad/template.md"
+run "$VMPM" report --template "$TMP/bad" -o "$TMP/bad.pdf" "$seed/vm1.csv"
+expect_rc 6 "bad phrase"
+expect_err "unknown placeholder '{{vmm}}' in '$TMP/bad/phrases.md' line" "bad phrase location"
+[ ! -e "$TMP/bad.pdf" ] && ok || fail "bad phrase left an output"
+
+# A logo outside the template folder is refused.
+cp "$SRC/templates/postmortem/phrases.md" "$TMP/bad/"
+sed 's/^company:.*/&\nlogo: ..\/seed.pdf/' "$SRC/templates/postmortem/template.md" >"$TMP/bad/template.md"
+run "$VMPM" report --template "$TMP/bad" -o "$TMP/bad.pdf" "$seed/vm1.csv"
+expect_rc 6 "logo outside the folder"
+[ ! -e "$TMP/bad.pdf" ] && ok || fail "refused logo left an output"
+
+# An output folder that does not exist: exit 7, nothing written.
+run "$VMPM" report -o "$TMP/no/such/dir/x.pdf" "$seed/vm1.csv"
+expect_rc 7 "missing output folder"
+[ ! -e "$TMP/no" ] && ok || fail "missing folder created"
+
+# Usage.
+run "$VMPM" report "$seed/vm1.csv"
+expect_rc 2 "no -o"
+run "$VMPM" report --template nosuch -o "$TMP/x.pdf" "$seed/vm1.csv"
+expect_rc 6 "unknown template name"
+[ ! -e "$TMP/x.pdf" ] && ok || fail "unknown template left an output"
+
+finish
