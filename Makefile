@@ -2,7 +2,7 @@
 # this file only names the steps (in the style of neovim's Makefile).
 #
 #   make            build build/vmpostmortem (optimised)
-#   make sample     build, then run it on samples/seed-incident
+#   make sample     build, then render samples/seed-incident into seed-postmortem.pdf
 #   make test       build and run every test (unit, CLI, fuzz corpora, scenarios)
 #   make bench      run the benchmarks and print their figures
 #   make install PREFIX=/usr/local
@@ -49,8 +49,10 @@ build: deps $(BUILD_DIR)/CMakeCache.txt
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
 sample: build
-	$(BUILD_DIR)/vmpostmortem inspect --events samples/seed-incident/events.csv \
+	$(BUILD_DIR)/vmpostmortem report --customer "Example customer" \
+		--events samples/seed-incident/events.csv -o $(SAMPLE_OUT) \
 		samples/seed-incident/vm1.csv
+	@echo "wrote $(SAMPLE_OUT)" 
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)

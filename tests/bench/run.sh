@@ -33,3 +33,8 @@ for b in "$build"/tests/bench_*; do
 	*) "$b" "$data" ;;
 	esac
 done
+
+echo "== chart vs gnuplot (one year at 1-minute samples)"
+sh "$src/tests/bench/chart_vs_gnuplot.sh" "$build"
+echo "== report vs the peers (gnuplot, pandas + matplotlib)"
+sh "$src/tests/bench/report_vs_peers.sh" "$build"
