@@ -197,6 +197,13 @@ static void text_evidence(struct strbuf *sb, const struct evidence *ev, const st
 		add_time(sb, ev->started_ms, zone);
 		strbuf_addf(sb, " %s: %s", m, ev->message ? ev->message : "");
 		break;
+	case EVIDENCE_REPEAT:
+		add_time(sb, ev->started_ms, zone);
+		strbuf_addf(sb, " the symptom again (%s", *m ? m : "a logged kill");
+		if (!isnan(ev->change))
+			strbuf_addf(sb, " at %.0f%% of the hour before", 100 * ev->change);
+		strbuf_addstr(sb, "): the same incident");
+		break;
 	default:
 		strbuf_addstr(sb, analysis_evidence_name(ev->kind));
 		break;

@@ -27,11 +27,15 @@ static const struct thresholds {
 	double drop_ratio;          /* a sample is low below this share of its recent level */
 	double drop_run_ratio;      /* ... and the run's median below this one */
 	double recover_ratio;       /* ... and the run goes on below this one */
-	double decline_ratio;       /* onset walks back over samples already below this */
 	double step_ratio;          /* abrupt: after / before the first low sample */
 	int64_t step_window_ms;     /* ... each side over this long (at least 2 samples) */
 	int64_t drop_min_ms;        /* shortest throughput drop */
 	int64_t ref_block_ms;       /* recent level: median of the 3 blocks before */
+	int64_t ref_long_ms;        /* ... and never above the level over this long before:
+				     * the end of a surge is a return to normal, not a drop */
+	double onset_ratio;         /* the onset walks back over samples already below this
+				     * share of the level: the first of the sustained symptom */
+	int64_t onset_walk_max_ms;  /* ... at most this far */
 	int64_t profile_min_ms;     /* history needed for a time-of-day profile */
 	int64_t profile_slot_ms;
 	int64_t profile_weekend_ms; /* history needed for a separate weekend profile */
@@ -40,6 +44,8 @@ static const struct thresholds {
 	double routine_share;       /* saturated on this share of earlier days: routine */
 	double all_along_share;     /* saturated in this share of the baseline: normal */
 	int64_t cluster_ms;         /* runs this close form one incident */
+	int64_t episode_gap_ms;     /* throughput drops or kills this close: one incident,
+				     * its onset the first of them */
 	int64_t hint_max_ms;        /* --at snaps to a change at most this far away */
 	int64_t max_gap_in_run_ms;
 	/* baselines and incident windows */
@@ -78,21 +84,27 @@ static const struct thresholds {
 	double flat_top_min_share;  /* share of incident samples on the plateau */
 	double flat_top_above_median; /* the plateau is at least this x the median */
 	double flat_top_base_share; /* the plateau reached in at most this share before */
-	double lat_ratio;           /* latency: incident median >= ratio x baseline */
-	double lat_min_ms;
+	int64_t flat_top_min_ms;    /* a plateau lasts this long ... */
+	int flat_top_min_samples;   /* ... and holds at least this many samples */
+	double flat_top_tod_ratio;  /* ... at least this x the same hours on earlier days */
+	double lat_ratio;           /* slow disk: incident latency >= ratio x its baseline ... */
+	double lat_above_p90_ms;    /* ... and this far above the baseline's p90 (its usual
+				     * top): a degraded volume is slow at low utilisation too */
+	double lat_min_ms;          /* a latency run with no other symptom: at least this */
 	double io_change_ratio;     /* changed: incident median >= ratio x baseline */
 	double drops_min_per_s;
 	/* confidence */
 	double level_high, level_medium;
 	double gap_penalty, reset_penalty;
 } T = {
-	.drop_ratio = 0.5, .drop_run_ratio = 0.5, .recover_ratio = 0.7, .decline_ratio = 0.75,
+	.drop_ratio = 0.5, .drop_run_ratio = 0.6, .recover_ratio = 0.7,
 	.step_ratio = 0.6, .step_window_ms = 30 * MIN_MS,
-	.drop_min_ms = 15 * MIN_MS, .ref_block_ms = HOUR_MS,
+	.drop_min_ms = 15 * MIN_MS, .ref_block_ms = HOUR_MS, .ref_long_ms = DAY_MS,
+	.onset_ratio = 0.7, .onset_walk_max_ms = 6 * HOUR_MS,
 	.profile_min_ms = 3 * DAY_MS, .profile_slot_ms = 30 * MIN_MS,
 	.profile_weekend_ms = 13 * DAY_MS,
 	.sat_min_ms = 20 * MIN_MS, .routine_share = 0.5, .all_along_share = 0.2,
-	.cluster_ms = HOUR_MS, .hint_max_ms = 6 * HOUR_MS, .max_gap_in_run_ms = HOUR_MS,
+	.cluster_ms = HOUR_MS, .episode_gap_ms = 4 * HOUR_MS, .hint_max_ms = 6 * HOUR_MS, .max_gap_in_run_ms = HOUR_MS,
 	.baseline_max_ms = 7 * DAY_MS, .baseline_guard_ms = HOUR_MS,
 	.eval_max_ms = 2 * HOUR_MS, .lead_max_ms = 7 * DAY_MS,
 	.lead_tolerance_ms = 10 * MIN_MS, .tod_days = 7, .change_iqr_k = 3.0,
@@ -106,7 +118,8 @@ static const struct thresholds {
 	.mem_drop_pct = 15, .mem_drop_from_pct = 90, .mem_kill_from_pct = 95, .mem_headroom = 0.25,
 	.cap_util = 0.9, .flat_top_share = 0.98, .flat_top_min_share = 0.5,
 	.flat_top_above_median = 2.0, .flat_top_base_share = 0.05,
-	.lat_ratio = 4.0, .lat_min_ms = 20, .io_change_ratio = 2.0, .drops_min_per_s = 1,
+	.flat_top_min_ms = 30 * MIN_MS, .flat_top_min_samples = 3, .flat_top_tod_ratio = 1.25,
+	.lat_ratio = 4.0, .lat_above_p90_ms = 3, .lat_min_ms = 10, .io_change_ratio = 2.0, .drops_min_per_s = 1,
 	.level_high = 0.75, .level_medium = 0.5,
 	.gap_penalty = 0.1, .reset_penalty = 0.1,
 };
@@ -159,25 +172,33 @@ enum sat_test {
 	TEST_FLAT_TOP      /* v >= flat_top_share x window max, max >= k x median */
 };
 
+#define NO_SIG SIG_COUNT
+
+/* A limit the data only suggests (a flat top) is not a symptom by itself: a
+ * smooth daily peak can look flat at its top. It makes an incident only
+ * where `with` moved above its normal too (the link drops packets, the
+ * queue behind the disk grows); when `with` is not in the data at all, the
+ * plateau's shape has to speak alone. NO_SIG: the run is enough. */
 static const struct sat_rule {
 	enum resource resource;
 	enum sig_id sig;
 	enum sat_test test;
 	double threshold;
 	double floor;
+	enum sig_id with;
 } sat_rules[] = {
-	{ RESOURCE_CPU, SIG_CPU_MEAN, TEST_ABOVE, 90, 0 },           /* all vCPUs busy */
-	{ RESOURCE_CPU, SIG_CPU_PINNED, TEST_ABOVE, 0.5, 0 },        /* one vCPU pinned */
-	{ RESOURCE_STEAL, SIG_STEAL, TEST_ABOVE, 15, 0 },
-	{ RESOURCE_MEMORY, SIG_MEM_PCT, TEST_ABOVE, 95, 0 },
-	{ RESOURCE_MEMORY, SIG_SWAP, TEST_RISE, 0, 0 },
-	{ RESOURCE_DISK, SIG_DISK_IOPS, TEST_ABOVE_CAP, 0.9, 0 },
-	{ RESOURCE_DISK, SIG_DISK_LAT, TEST_ABOVE_MEDIAN, 4, 20 },
-	{ RESOURCE_DISK, SIG_DISK_IOPS, TEST_FLAT_TOP, 0, 0 },
-	{ RESOURCE_NETWORK, SIG_NET_TX, TEST_ABOVE_CAP, 0.9, 0 },
-	{ RESOURCE_NETWORK, SIG_NET_RX, TEST_ABOVE_CAP, 0.9, 0 },
-	{ RESOURCE_NETWORK, SIG_NET_TX, TEST_FLAT_TOP, 0, 0 },
-	{ RESOURCE_NETWORK, SIG_NET_RX, TEST_FLAT_TOP, 0, 0 },
+	{ RESOURCE_CPU, SIG_CPU_MEAN, TEST_ABOVE, 90, 0, NO_SIG },     /* all vCPUs busy */
+	{ RESOURCE_CPU, SIG_CPU_PINNED, TEST_ABOVE, 0.5, 0, NO_SIG },  /* one vCPU pinned */
+	{ RESOURCE_STEAL, SIG_STEAL, TEST_ABOVE, 15, 0, NO_SIG },
+	{ RESOURCE_MEMORY, SIG_MEM_PCT, TEST_ABOVE, 95, 0, NO_SIG },
+	{ RESOURCE_MEMORY, SIG_SWAP, TEST_RISE, 0, 0, NO_SIG },
+	{ RESOURCE_DISK, SIG_DISK_IOPS, TEST_ABOVE_CAP, 0.9, 0, NO_SIG },
+	{ RESOURCE_DISK, SIG_DISK_LAT, TEST_ABOVE_MEDIAN, 4, 10, NO_SIG }, /* lat_ratio, lat_min_ms */
+	{ RESOURCE_DISK, SIG_DISK_IOPS, TEST_FLAT_TOP, 0, 0, SIG_DISK_LAT },
+	{ RESOURCE_NETWORK, SIG_NET_TX, TEST_ABOVE_CAP, 0.9, 0, NO_SIG },
+	{ RESOURCE_NETWORK, SIG_NET_RX, TEST_ABOVE_CAP, 0.9, 0, NO_SIG },
+	{ RESOURCE_NETWORK, SIG_NET_TX, TEST_FLAT_TOP, 0, 0, SIG_NET_DROPS },
+	{ RESOURCE_NETWORK, SIG_NET_RX, TEST_FLAT_TOP, 0, 0, SIG_NET_DROPS },
 };
 
 /* How trouble spreads inside a VM: `from` running out makes `to` move; with
@@ -677,13 +698,14 @@ static int is_weekend(int64_t t)
 }
 
 /* r = v / time-of-day profile (when the history is long enough), else v.
- * With two weeks or more, weekends get their own profile. */
-static void detrend(struct ctx *c, const struct sig *s, double *r)
+ * With two weeks or more, weekends get their own profile. Returns 1 when r
+ * is detrended (its normal is then about 1 at every hour). */
+static int detrend(struct ctx *c, const struct sig *s, double *r)
 {
 	int64_t span = s->n ? s->t[s->n - 1] - s->t[0] : 0;
 	if (span < T.profile_min_ms) {
 		memcpy(r, s->v, s->n * sizeof(double));
-		return;
+		return 0;
 	}
 	int classes = span >= T.profile_weekend_ms ? 2 : 1;
 	int64_t slot_ms = c->iv > T.profile_slot_ms ? c->iv : T.profile_slot_ms;
@@ -725,6 +747,7 @@ static void detrend(struct ctx *c, const struct sig *s, double *r)
 	free(fill);
 	free(slot);
 	free(count);
+	return 1;
 }
 
 static void add_run(struct run **runs, size_t *n, size_t *cap, const struct run *r)
@@ -741,17 +764,82 @@ static size_t min_samples(const struct ctx *c, int64_t min_ms, size_t at_least)
 	return k ? k : 1;
 }
 
+/* Median of r over the samples in [t0, t1) from index k walking in dir
+ * (+1 or -1) without crossing a gap; NaN with none. */
+static double median_side(struct ctx *c, const struct sig *s, const double *r, size_t k,
+			  int dir, int64_t span)
+{
+	double *buf = scratch(c, (size_t)(span / c->iv) + 4);
+	size_t m = 0, cap = (size_t)(span / c->iv) + 4;
+	int64_t t0 = s->t[k];
+	for (size_t x = k; m < cap; x += (size_t)dir) {
+		if (x != k && llabs(s->t[x] - s->t[x - (size_t)dir]) > T.max_gap_in_run_ms)
+			break;
+		if (llabs(s->t[x] - t0) >= span)
+			break;
+		buf[m++] = r[x];
+		if ((dir < 0 && x == 0) || (dir > 0 && x + 1 >= s->n))
+			break;
+	}
+	return m ? stats_median(buf, m) : NAN;
+}
+
+/*
+ * The onset of a drop first seen deep at i: back over the samples already
+ * below `low` (one noisy sample above it tolerated, as in the run; at most
+ * onset_walk_max_ms), then forward again past those that are only a gentle
+ * slide (not below onset_ratio x the half hour before them): the first
+ * sample of the sustained symptom is a step down.
+ */
+static size_t drop_onset(struct ctx *c, const struct sig *s, const double *r, size_t i,
+			 double low)
+{
+	size_t j = i;
+	for (;;) {
+		size_t k = j > 0 && r[j - 1] < low ? j - 1 :
+			   j > 1 && r[j - 2] < low ? j - 2 : j;
+		if (k == j || s->t[i] - s->t[k] > T.onset_walk_max_ms)
+			break;
+		for (size_t x = k; x < j; x++)
+			if (s->t[x + 1] - s->t[x] > T.max_gap_in_run_ms)
+				return j;
+		j = k;
+	}
+	/* forward: a step down at j that holds for the next three samples */
+	int64_t w = T.step_window_ms > 2 * c->iv ? T.step_window_ms : 2 * c->iv;
+	while (j < i && j > 0) {
+		double before = median_side(c, s, r, j - 1, -1, w);
+		if (r[j] < T.onset_ratio * before &&
+		    median_side(c, s, r, j, +1, 3 * c->iv) < T.onset_ratio * before)
+			break;
+		j++;
+	}
+	return j;
+}
+
+/*
+ * Throughput drops. r is the throughput over its time-of-day profile; a
+ * sample is low below drop_ratio x the level before it: the median of the
+ * blocks of the last few hours, and never above the median over the day
+ * before (after a surge, back to normal is not a drop). A drop must be
+ * deep (its first half hour), abrupt (against the half hour before its
+ * onset), not the profile's doing (in raw values too) and sustained. Its
+ * onset is the first sample of the sustained symptom: back over the samples
+ * already below onset_ratio x the level (a service that degrades before it
+ * collapses).
+ */
 static void find_drops(struct ctx *c, struct run **runs, size_t *n, size_t *cap)
 {
 	const struct sig *s = &c->s[SIG_TPUT];
 	if (s->n < 8)
 		return;
 	double *r = xmalloc(s->n * sizeof(*r));
-	detrend(c, s, r);
-	/* Block medians of r: the recent level. */
+	int flat = detrend(c, s, r);
+	/* Block medians of r: the recent level; and of the day before. */
 	int64_t bl = T.ref_block_ms > 4 * c->iv ? T.ref_block_ms : 4 * c->iv;
 	size_t nb = (size_t)((s->t[s->n - 1] - s->t[0]) / bl) + 1;
-	double *bmed = xmalloc(2 * nb * sizeof(*bmed)), *braw = bmed + nb;
+	size_t nlong = (size_t)(T.ref_long_ms / bl);
+	double *bmed = xmalloc(3 * nb * sizeof(*bmed)), *braw = bmed + nb, *blong = braw + nb;
 	for (size_t b = 0, i = 0; b < nb; b++) {
 		int64_t end = s->t[0] + (int64_t)(b + 1) * bl;
 		size_t j = i;
@@ -763,6 +851,14 @@ static void find_drops(struct ctx *c, struct run **runs, size_t *n, size_t *cap)
 		memcpy(buf, s->v + i, (j - i) * sizeof(double));
 		braw[b] = j - i >= 2 ? stats_median(buf, j - i) : NAN;
 		i = j;
+	}
+	for (size_t b = 0; b < nb; b++) {
+		double *buf = scratch(c, nlong + 1);
+		size_t k = 0;
+		for (size_t d = 1; flat && d <= nlong && d <= b; d++)
+			if (!isnan(bmed[b - d]))
+				buf[k++] = bmed[b - d];
+		blong[b] = k >= 3 && k * 2 >= nlong ? stats_median(buf, k) : NAN;
 	}
 	size_t need = min_samples(c, T.drop_min_ms, 2);
 	for (size_t i = 0; i < s->n;) {
@@ -776,20 +872,24 @@ static void find_drops(struct ctx *c, struct run **runs, size_t *n, size_t *cap)
 			}
 		double ref = nr ? stats_median(refs, (size_t)nr) : NAN;
 		double raw_ref = nr ? stats_median(raws, (size_t)nr) : NAN;
+		if (blong[b] < ref)
+			ref = blong[b];
 		if (!(ref > 0) || r[i] >= T.drop_ratio * ref) {
 			i++;
 			continue;
 		}
-		/* Sustained: the next few samples all low (the first of them is the
-		 * onset); cheap checks on the first half hour before anything else. */
-		size_t m = need < 3 ? need : 3, ok = 0;
-		while (ok < m && i + ok < s->n && r[i + ok] < T.drop_ratio * ref &&
-		       (!ok || s->t[i + ok] - s->t[i + ok - 1] <= T.max_gap_in_run_ms))
-			ok++;
-		if (ok < m) {
+		/* Sustained: most of the next few samples low too (a halving
+		 * throughput straddles the line sample by sample); cheap checks
+		 * on the first half hour before anything else. */
+		size_t m = need < 3 ? need : 3, got = 1, low_n = 1;
+		while (got < m && i + got < s->n &&
+		       s->t[i + got] - s->t[i + got - 1] <= T.max_gap_in_run_ms)
+			low_n += r[i + got++] < T.drop_ratio * ref;
+		if (got < m || 2 * low_n <= m) {
 			i++;
 			continue;
 		}
+		size_t j = drop_onset(c, s, r, i, T.onset_ratio * ref);
 		int64_t ew = T.step_window_ms > (int64_t)need * c->iv ? T.step_window_ms
 								     : (int64_t)need * c->iv;
 		size_t e1 = i;
@@ -803,15 +903,18 @@ static void find_drops(struct ctx *c, struct run **runs, size_t *n, size_t *cap)
 		memcpy(buf, s->v + i, (e1 - i) * sizeof(double));
 		double raw = stats_median(buf, e1 - i);     /* not the profile's doing */
 		int64_t w = T.step_window_ms > 2 * c->iv ? T.step_window_ms : 2 * c->iv;
-		size_t a0 = i;
-		while (a0 > 0 && s->t[a0 - 1] >= s->t[i] - w)
+		size_t a0 = j;
+		while (a0 > 0 && s->t[a0 - 1] >= s->t[j] - w)
 			a0--;
 		double step = 1;                           /* abrupt, not a slow decline */
-		if (a0 < i) {
-			buf = scratch(c, i - a0);
-			memcpy(buf, r + a0, (i - a0) * sizeof(double));
-			double before = stats_median(buf, i - a0);
-			step = before > 0 ? med * ref / before : 1;
+		if (a0 < j) {
+			buf = scratch(c, j - a0);
+			memcpy(buf, r + a0, (j - a0) * sizeof(double));
+			double before = stats_median(buf, j - a0);
+			buf = scratch(c, e1 - j);     /* from the onset to the deep part */
+			memcpy(buf, r + j, (e1 - j) * sizeof(double));
+			double after = stats_median(buf, e1 - j);
+			step = before > 0 ? after / before : 1;
 		}
 		if (!(med < T.drop_run_ratio && raw < T.recover_ratio * raw_ref &&
 		      step < T.step_ratio)) {
@@ -839,12 +942,6 @@ static void find_drops(struct ctx *c, struct run **runs, size_t *n, size_t *cap)
 			i++;
 			continue;
 		}
-		/* a ramp down: back over samples already low and falling */
-		size_t j = i;
-		while (j > 1 && i - j < 3 && s->t[j] - s->t[j - 2] <= c->iv * 3 &&
-		       r[j - 1] < T.decline_ratio * ref && r[j - 1] < 0.9 * r[j - 2] &&
-		       r[j - 1] > r[j])
-			j--;
 		struct run run = { j, last, s->t[j], s->t[last], SYMPTOM_THROUGHPUT_DROP,
 				   RESOURCE_NONE, SIG_TPUT, ref, 0 };
 		double hours = (double)(s->t[last] - s->t[j] + c->iv) / HOUR_MS;
@@ -964,6 +1061,29 @@ static double routine_share(const struct sig *s, const unsigned char *f, int64_t
 	return days ? (double)hit / days : 0;
 }
 
+/* A flat top that is a plateau: long enough, and above what the same hours
+ * carried on earlier days (a daily peak is the VM's normal shape). */
+static int plateau(struct ctx *c, const struct sig *s, int64_t t0, int64_t t1, size_t hits)
+{
+	if (hits < (size_t)T.flat_top_min_samples || t1 - t0 + c->iv < T.flat_top_min_ms)
+		return 0;
+	int days;
+	double tod = tod_median(c, s, t0, t1, &days);
+	return days < 2 || isnan(tod) || median_of(c, s, t0, t1) >= T.flat_top_tod_ratio * tod;
+}
+
+/* The companion view moved above its normal during [t0, t1]: its median
+ * there beyond the change threshold of the days before. */
+static int moved_with(struct ctx *c, enum sig_id id, int64_t t0, int64_t t1)
+{
+	struct robust b;
+	stats_of(c, &c->s[id], t0 - T.baseline_max_ms, t0 - T.baseline_guard_ms, &b);
+	if (!b.n)
+		return 0;
+	double m = median_of(c, &c->s[id], t0, t1);
+	return !isnan(m) && m >= change_threshold(id, &b);
+}
+
 static void find_saturations(struct ctx *c, struct run **runs, size_t *n, size_t *cap)
 {
 	for (size_t r = 0; r < sizeof(sat_rules) / sizeof(*sat_rules); r++) {
@@ -1009,6 +1129,10 @@ static void find_saturations(struct ctx *c, struct run **runs, size_t *n, size_t
 			if (hi > lo && (double)k / (double)(hi - lo) > T.all_along_share)
 				continue;
 			if (routine_share(s, f, t0, t1) >= T.routine_share)
+				continue;
+			if (ru->test == TEST_FLAT_TOP && !plateau(c, s, t0, t1, hits))
+				continue;
+			if (ru->with != NO_SIG && c->s[ru->with].n && !moved_with(c, ru->with, t0, t1))
 				continue;
 			/* Onset: back over the samples already climbing towards it. */
 			size_t j = i0;
@@ -1097,12 +1221,22 @@ static int64_t distance(const struct run *r, int64_t t)
 	return 0;
 }
 
-/* Picks the run (clustering saturation runs); -1 when none. */
-static long pick(const struct ctx *c, struct run *runs, size_t n, int *hint_used)
+/*
+ * Picks the run; -1 when none. With --at: the run nearest the hint. Else
+ * runs less than episode_gap_ms apart are one episode (a service killed
+ * twice in an afternoon had one incident, which began with the first kill):
+ * the most severe episode (the sum of its runs), and in it the first run.
+ * A support engineer reading the report needs the start of the trouble that
+ * hurt most; the later symptoms of the same episode are its repeats.
+ */
+static long pick(const struct ctx *c, struct run *runs, size_t n, int *hint_used,
+		 size_t *ep_end)
 {
 	if (!n)
 		return -1;
+	qsort(runs, n, sizeof(*runs), cmp_run);
 	long best = -1;
+	*ep_end = 0;
 	if (c->o->has_at) {
 		int64_t bd = INT64_MAX;
 		for (size_t i = 0; i < n; i++) {
@@ -1114,12 +1248,27 @@ static long pick(const struct ctx *c, struct run *runs, size_t n, int *hint_used
 		}
 		if (best >= 0) {
 			*hint_used = 1;
+			*ep_end = (size_t)best + 1;
 			return best;
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		if (best < 0 || runs[i].severity > runs[best].severity)
+	double best_sev = -1;
+	for (size_t i = 0; i < n;) {
+		double sev = runs[i].severity;
+		int64_t last = runs[i].t1;
+		size_t j = i + 1;
+		for (; j < n && runs[j].t0 <= last + T.episode_gap_ms; j++) {
+			sev += runs[j].severity;
+			if (runs[j].t1 > last)
+				last = runs[j].t1;
+		}
+		if (sev > best_sev) {
+			best_sev = sev;
 			best = (long)i;
+			*ep_end = j;
+		}
+		i = j;
+	}
 	return best;
 }
 
@@ -1656,10 +1805,14 @@ static int flat_top(struct ctx *c, struct resource_result *r, enum sig_id id,
 		return 0;
 	if (!isnan(before) && before > T.flat_top_base_share)
 		return 0;
+	size_t lo, hi;
+	range_of(s, c->onset, c->end, &lo, &hi);
+	if (on * (double)(hi - lo) + 0.5 < T.flat_top_min_samples)
+		return 0;   /* a few samples near the top: not a plateau */
 	int days;
 	double tod = tod_median(c, s, c->onset, c->eval_to, &days);
-	if (days >= 2 && tod >= 0.7 * L->inc.median)
-		return 0;   /* the same at these hours on earlier days: routine */
+	if (days >= 2 && L->inc.median < T.flat_top_tod_ratio * tod)
+		return 0;   /* about what these hours carry on earlier days: routine */
 	struct evidence *ev = ev_add(r, EVIDENCE_FLAT_TOP, sig_specs[id].metric);
 	ev_baseline(c, ev, &L->base);
 	ev_value(ev, STAT_PEAK, L->peak, c->onset, c->end);
@@ -1706,7 +1859,8 @@ static void eval_disk(struct ctx *c, struct resource_result *r)
 	if (LAT.ok) {
 		struct evidence *ev = ev_change(c, r, SIG_DISK_LAT, &LAT);
 		double base = LAT.base.n ? LAT.base.median : 0;
-		double need = T.lat_ratio * base > T.lat_min_ms ? T.lat_ratio * base : T.lat_min_ms;
+		double top = LAT.base.n ? LAT.base.p90 + T.lat_above_p90_ms : T.lat_min_ms;
+		double need = T.lat_ratio * base > top ? T.lat_ratio * base : top;
 		slow = LAT.inc.median >= need;
 		ev->capacity = need;   /* the latency we call saturated */
 		if (slow) {
@@ -2159,6 +2313,26 @@ static void incident_events(struct ctx *c)
 	}
 }
 
+/* A later symptom of the same episode: evidence on the incident. */
+static void ev_repeat(struct ctx *c, const struct run *run)
+{
+	struct incident *in = &c->a->incident;
+	const char *metric = run->sig == SIG_TPUT ? c->tput_metric :
+			     run->sig < SIG_COUNT ? sig_specs[run->sig].metric : "";
+	struct evidence *ev = ev_push(&in->evidence, &in->n_evidence, EVIDENCE_REPEAT,
+				      run->resource, metric);
+	ev->from_ms = run->t0;
+	ev->to_ms = run->t1;
+	ev_started(c, ev, run->t0);
+	if (run->sig >= SIG_COUNT)
+		return;
+	const struct sig *s = &c->s[run->sig];
+	ev->baseline = median_of(c, s, run->t0 - HOUR_MS, run->t0 - 1);
+	ev->baseline_from_ms = run->t0 - HOUR_MS;
+	ev->baseline_to_ms = run->t0;
+	ev_value(ev, STAT_MEDIAN, median_of(c, s, run->t0, run->t1), run->t0, run->t1);
+}
+
 /* ===== the pipeline ========================================================== */
 
 static void ctx_release(struct ctx *c)
@@ -2260,27 +2434,37 @@ int analyze_vm(const struct vm *vm, const struct analyze_opts *o, struct analysi
 
 	/* The symptom, stage by stage in order of precedence; --at picks the
 	 * first stage with a change near it. */
-	struct run chosen;
+	struct run chosen, *repeats = NULL;
 	memset(&chosen, 0, sizeof(chosen));
 	int have = 0, hint_used = 0;
+	size_t n_repeats = 0;
 	for (size_t st = 0; st < sizeof(symptom_stages) / sizeof(*symptom_stages); st++) {
 		struct run *runs = NULL;
-		size_t n = 0, cap = 0;
+		size_t n = 0, cap = 0, ep_end = 0;
 		int h = 0;
 		symptom_stages[st](&c, &runs, &n, &cap);
-		long k = pick(&c, runs, n, &h);
+		long k = pick(&c, runs, n, &h, &ep_end);
 		if (k >= 0 && (h || !have)) {
 			chosen = runs[k];
 			have = 1;
 			hint_used = h;
+			free(repeats);
+			n_repeats = ep_end - (size_t)k - 1;
+			repeats = n_repeats ? xmalloc(n_repeats * sizeof(*repeats)) : NULL;
+			if (n_repeats)
+				memcpy(repeats, runs + k + 1, n_repeats * sizeof(*repeats));
 		}
 		free(runs);
 		if (have && (hint_used || !o->has_at))
 			break;
 	}
 	a->dq.hint_unmatched = o->has_at && !hint_used;
-	if (have)
+	if (have) {
 		set_incident(&c, &chosen, hint_used);
+		for (size_t i = 0; i < n_repeats; i++)
+			ev_repeat(&c, &repeats[i]);
+	}
+	free(repeats);
 
 	if (a->has_incident) {
 		a->mem_bytes = c.mem_total_at_onset;

@@ -41,12 +41,22 @@
  *  2. the symptom, in order of precedence: throughput (net.tx, else net.rx)
  *     falling abruptly below its recent level once the time-of-day rhythm
  *     (weekdays and weekends apart) is divided out, for several samples;
+ *     the level is never taken above the day before's (the end of a surge
+ *     is a return to normal, not a drop), and the onset is the first sample
+ *     of the sustained fall (a service that degrades before it collapses);
  *     else a process killed (memory falling sharply from full, or a logged
  *     OOM kill); else sustained saturation runs that are not the VM's normal
- *     (not busy all along, not at the same hours on most other days);
+ *     (not busy all along, not at the same hours on most other days); a
+ *     flat top (a limit only the data shows) must be a plateau above what
+ *     those hours carry on other days, and where the data has drops (or
+ *     disk latency) they must have risen with it;
+ *     symptoms a few hours apart are one incident that began with the
+ *     first (its repeats are evidence); of separate ones the most severe;
  *     --at picks the candidate nearest the hint, never the hint itself;
  *  3. per resource, USE checks at the incident against the pre-incident
  *     baseline (median and quartiles) and the same time on earlier days;
+ *     disk latency far above its baseline (ratio and margin over its p90)
+ *     is a disk finding even when the disk is doing less I/O than usual;
  *  4. causality: the saturated resource that moved first and explains the
  *     others through the propagation table (memory -> disk, cpu;
  *     disk -> cpu; steal -> cpu) is the cause;
@@ -114,6 +124,9 @@ enum evidence_kind {
 	EVIDENCE_BUSY_ALL_ALONG,     /* saturated share of the baseline too */
 	EVIDENCE_RECURRING,          /* the same on share of earlier days: routine */
 	EVIDENCE_EVENT,              /* a log line or restart: message, started_ms */
+	EVIDENCE_REPEAT,             /* incident-wide: the symptom came back over [from, to]
+				      * (started_ms), the same incident; value its median there,
+				      * baseline the hour before (NaN for a logged kill) */
 	EVIDENCE_COUNT
 };
 
@@ -210,7 +223,7 @@ struct incident {
 	double change;           /* during / baseline */
 	int hint_used;           /* --at given and a change found near it */
 	int64_t hint_ms;
-	struct evidence *evidence;   /* incident-wide facts: events, restarts */
+	struct evidence *evidence;   /* incident-wide facts: events, restarts, repeats */
 	size_t n_evidence;
 };
 

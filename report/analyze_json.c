@@ -39,6 +39,7 @@ static const char *const evidence_names[EVIDENCE_COUNT] = {
 	[EVIDENCE_BUSY_ALL_ALONG] = "busy_all_along",
 	[EVIDENCE_RECURRING] = "recurring",
 	[EVIDENCE_EVENT] = "event",
+	[EVIDENCE_REPEAT] = "repeat",
 };
 static const char *const stat_names[] = {
 	[STAT_MEDIAN] = "median", [STAT_PEAK] = "peak", [STAT_MIN] = "min",

@@ -272,6 +272,131 @@ static void test_quiet_and_red_herrings(void **state)
 	analysis_free(a);
 }
 
+/* --- patterns the scenario suite taught -------------------------------------- */
+
+/* A degraded volume: latency ~8x its baseline (still under 20 ms) while I/O
+ * and throughput fall. Utilisation is low; the latency is the finding. */
+static void test_degraded_volume_is_disk(void **state)
+{
+	(void)state;
+	struct synth_opts so = SYNTH_OPTS_INIT;
+	so.kind = SYNTH_DISK_LATENCY;
+	so.degraded = 1;
+	so.duration_min = 150;
+	struct analysis *a = run(&so, NULL);
+	assert_incident(a, &so, RESOURCE_DISK);
+	assert_int_equal(a->incident.kind, SYMPTOM_THROUGHPUT_DROP);
+	const struct resource_result *d = analysis_resource(a, RESOURCE_DISK);
+	assert_int_equal(d->verdict, VERDICT_CAUSE);
+	int slow = 0;
+	for (size_t i = 0; i < d->n_evidence; i++) {
+		const struct evidence *ev = &d->evidence[i];
+		if (ev->kind == EVIDENCE_CHANGE_VS_BASELINE &&
+		    !strcmp(ev->metric, "disk.latency_ms"))
+			slow = ev->value >= 4 * ev->baseline && ev->value < 20 &&
+			       ev->value >= ev->capacity;     /* capacity: the bar it cleared */
+		if (ev->kind == EVIDENCE_CHANGE_VS_BASELINE && !strcmp(ev->metric, "disk.iops"))
+			assert_true(ev->value < ev->baseline);   /* less I/O, not more */
+	}
+	assert_true(slow);
+	assert_non_null(find_evidence(d, EVIDENCE_LEADS_SYMPTOM));
+	assert_int_equal(a->recs[0].kind, REC_DISK_LIMIT);
+	analysis_free(a);
+}
+
+/* A slow leak: throughput first falls to about half when thrashing starts,
+ * then slides for hours. The onset is that first step, not where the slide
+ * gets deep. */
+static void test_slow_leak_onset_is_the_first_step(void **state)
+{
+	(void)state;
+	static const int ivs[] = { 60, 300, 900 };
+	for (size_t k = 0; k < sizeof(ivs) / sizeof(*ivs); k++) {
+		struct synth_opts so = SYNTH_OPTS_INIT;
+		so.kind = SYNTH_SLOW_LEAK;
+		so.gradual = 1;
+		so.interval_s = ivs[k];
+		so.days = ivs[k] == 60 ? 3 : 8;
+		so.duration_min = 240;
+		struct analysis *a = run(&so, NULL);
+		assert_incident(a, &so, RESOURCE_MEMORY);
+		assert_int_equal(a->incident.kind, SYMPTOM_THROUGHPUT_DROP);
+		analysis_free(a);
+	}
+}
+
+/* Killed twice within hours, the second time for longer: one incident,
+ * which began with the first kill; the second is a repeat on its record.
+ * With --at near the second, the second. */
+static void test_two_kills_first_is_the_onset(void **state)
+{
+	(void)state;
+	struct synth_opts so = SYNTH_OPTS_INIT;
+	so.kind = SYNTH_OOM;
+	so.second_kill_min = 130;
+	struct analysis *a = run(&so, NULL);
+	assert_incident(a, &so, RESOURCE_MEMORY);
+	int repeat = 0;
+	for (size_t i = 0; i < a->incident.n_evidence; i++) {
+		const struct evidence *ev = &a->incident.evidence[i];
+		if (ev->kind == EVIDENCE_REPEAT) {
+			repeat++;
+			assert_true(llabs(ev->started_ms - (synth_onset(&so) + 130 * 60000LL)) <=
+				    2 * 300000LL);
+			assert_true(ev->lead_ms < 0);
+		}
+	}
+	assert_int_equal(repeat, 1);
+	analysis_free(a);
+
+	struct analyze_opts ao = ANALYZE_OPTS_INIT;
+	ao.has_at = 1;
+	ao.at_ms = synth_onset(&so) + 135 * 60000LL;
+	a = run(&so, &ao);
+	assert_true(a->has_incident && a->incident.hint_used);
+	assert_true(llabs(a->incident.onset_ms - (synth_onset(&so) + 130 * 60000LL)) <= 600000);
+	assert_int_equal(a->bottleneck, RESOURCE_MEMORY);
+	analysis_free(a);
+}
+
+/* A smooth daily peak on rx that looks flat for an hour, a little above the
+ * other days: not a limit, no incident (with the drops counter exported and
+ * without it). */
+static void test_flat_daily_peak_is_not_a_limit(void **state)
+{
+	(void)state;
+	for (int minimal = 0; minimal <= 1; minimal++) {
+		struct synth_opts so = SYNTH_OPTS_INIT;
+		so.kind = SYNTH_QUIET;
+		so.flat_peak = 1;
+		so.interval_s = 900;
+		so.minimal = minimal;
+		struct analysis *a = run(&so, NULL);
+		if (a->has_incident)
+			fail_msg("minimal %d: incident at %lld, %s", minimal,
+				 (long long)a->incident.onset_ms, a->incident.metric);
+		analysis_free(a);
+	}
+}
+
+/* A surge that lasts hours (tx triples, every vCPU busy), then ends: the
+ * incident is the surge; the return to normal is no throughput drop. */
+static void test_surge_end_is_not_a_drop(void **state)
+{
+	(void)state;
+	struct synth_opts so = SYNTH_OPTS_INIT;
+	so.kind = SYNTH_SURGE;
+	so.surge_tx = 3;
+	so.interval_s = 900;
+	so.duration_min = 300;
+	so.onset_ms = so.end_ms - SYNTH_DAY_MS + 14 * 3600000LL;
+	so.vcpus = 2;
+	struct analysis *a = run(&so, NULL);
+	assert_incident(a, &so, RESOURCE_CPU);
+	assert_int_equal(a->incident.kind, SYMPTOM_SATURATION);
+	analysis_free(a);
+}
+
 /* --- data quality ----------------------------------------------------------- */
 
 static void test_gaps_lower_confidence(void **state)
@@ -534,9 +659,11 @@ static void test_sweep_accuracy(void **state)
 			if (kind == SYNTH_HANG && a->has_incident && a->bottleneck != RESOURCE_NONE)
 				none_wrong++;
 			if (!good)
-				print_message("miss: %s interval %d vcpus %d minimal %d -> %s\n",
+				print_message("miss: %s interval %d vcpus %d minimal %d -> %s %+lld s\n",
 					      synth_names[kind], so.interval_s, so.vcpus, so.minimal,
-					      a->has_incident ? analysis_resource_name(a->bottleneck) : "-");
+					      a->has_incident ? analysis_resource_name(a->bottleneck) : "-",
+					      a->has_incident ? (long long)(a->incident.onset_ms -
+						      synth_onset(&so)) / 1000 : 0LL);
 			total++;
 			right += good;
 			analysis_free(a);
@@ -556,6 +683,11 @@ int main(void)
 		cmocka_unit_test(test_steal_disk_network),
 		cmocka_unit_test(test_hang_is_none),
 		cmocka_unit_test(test_quiet_and_red_herrings),
+		cmocka_unit_test(test_degraded_volume_is_disk),
+		cmocka_unit_test(test_slow_leak_onset_is_the_first_step),
+		cmocka_unit_test(test_two_kills_first_is_the_onset),
+		cmocka_unit_test(test_flat_daily_peak_is_not_a_limit),
+		cmocka_unit_test(test_surge_end_is_not_a_drop),
 		cmocka_unit_test(test_gaps_lower_confidence),
 		cmocka_unit_test(test_counters_minimal_and_intervals),
 		cmocka_unit_test(test_hint_and_window),

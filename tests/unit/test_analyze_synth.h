@@ -54,11 +54,20 @@ struct synth_opts {
 	int counters;           /* network as _total counters, reset by a reboot */
 	int events;             /* log lines (OOM kill, hung task) */
 	int declare_caps;       /* disk iops / link limits declared */
+	/* the patterns the scenario suite taught (0: off) */
+	int degraded;           /* DISK_LATENCY: latency only ~8x its ~2 ms (under 20 ms),
+				 * I/O and throughput at ~45%: a slow volume, little load */
+	int gradual;            /* SLOW_LEAK: throughput at ~50% at the onset, then sliding
+				 * to ~10% over the incident (not a cliff) */
+	int second_kill_min;    /* OOM: killed again this long after the first, for longer */
+	int flat_peak;          /* QUIET: on the last day rx holds its daily peak, a little
+				 * above the other days, within 1% for an hour */
+	double surge_tx;        /* SURGE: tx x this during the surge (0: x1.3) */
 };
 
 #define SYNTH_DAY_MS 86400000LL
 #define SYNTH_OPTS_INIT { SYNTH_QUIET, 1, 8, 300, 4, 4, 0, 1793577600000LL, 0, 50, \
-			  0, 0, 0, 0, 0, 1, 0 }
+			  0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 }
 /* 1793577600000 = 2026-11-01T00:00:00Z */
 
 struct synth_rng { uint64_t s; };
@@ -139,6 +148,11 @@ static struct store *synth_store(const struct synth_opts *o)
 		/* network */
 		double tx = tx_base * (0.2 + 0.8 * load) * exp(0.12 * synth_n(&rng) + 0.05 * ar);
 		double rx = 0.3 * tx * exp(0.1 * synth_n(&rng));
+		if (o->flat_peak) {     /* a smooth rhythm; the last day's peak held flat */
+			rx = 0.3 * tx_base * (0.2 + 0.8 * load) * exp(0.05 * ar);
+			if (t >= o->end_ms - SYNTH_DAY_MS && fabs(h - peak_h) <= 0.5)
+				rx = 0.3 * tx_base * 1.15 * (1 - 0.005 * synth_u(&rng));
+		}
 		double drops = 0;
 		/* CPU per vCPU */
 		double vc[64];
@@ -185,7 +199,7 @@ static struct store *synth_store(const struct synth_opts *o)
 				riops += sin_ / 4096;
 				wiops += sout / 4096;
 				lat = 40 + 5 * synth_n(&rng);
-				tx *= 0.07;
+				tx *= o->gradual ? 0.5 - 0.4 * (double)since / (double)dur : 0.07;
 				for (int k = 0; k < o->vcpus; k++)
 					vc[k] *= 0.5;
 			} else if (t >= onset + dur) {
@@ -193,7 +207,8 @@ static struct store *synth_store(const struct synth_opts *o)
 				leak = 0;
 			}
 			break;
-		case SYNTH_OOM:
+		case SYNTH_OOM: {
+			int64_t k2 = (int64_t)o->second_kill_min * 60000, up = k2 - 30 * 60000;
 			if (t >= onset - 6 * 3600000LL && t < onset)
 				used += (0.997 * total - used) * (double)(t - onset + 6 * 3600000LL) /
 					(6.0 * 3600000);
@@ -201,7 +216,15 @@ static struct store *synth_store(const struct synth_opts *o)
 				used = 0.45 * total;
 				tx *= 0.15;
 			}
+			if (k2 && since >= 20 * 60000 && since < k2)   /* refills, then again */
+				used = total * (0.45 + 0.547 * synth_clamp((double)(since - 20 * 60000) /
+							     (double)(up - 20 * 60000), 0, 1));
+			if (k2 && since >= k2 && since < k2 + 45 * 60000) {
+				used = 0.45 * total;
+				tx *= 0.1;
+			}
 			break;
+		}
 		case SYNTH_CPU_ALL:
 			if (in) {
 				for (int k = 0; k < o->vcpus; k++)
@@ -218,7 +241,7 @@ static struct store *synth_store(const struct synth_opts *o)
 		case SYNTH_SURGE:
 			if (in) {
 				rx *= 4;
-				tx *= 1.3;
+				tx *= o->surge_tx > 0 ? o->surge_tx : 1.3;
 				for (int k = 0; k < o->vcpus; k++)
 					vc[k] = 97 + synth_n(&rng);
 			}
@@ -240,7 +263,14 @@ static struct store *synth_store(const struct synth_opts *o)
 			}
 			break;
 		case SYNTH_DISK_LATENCY:
-			if (in) {
+			if (in && o->degraded) {
+				lat = 8 * (2 + 0.3 * synth_n(&rng));
+				rd *= 0.45;
+				wr *= 0.45;
+				riops *= 0.45;
+				wiops *= 0.45;
+				tx *= 0.45;
+			} else if (in) {
 				lat = 150 + 20 * synth_n(&rng);
 				rd *= 0.3;
 				wr *= 0.3;
