@@ -411,8 +411,8 @@ static void json_all(struct strbuf *sb, const struct store *st, const struct vm 
 		strbuf_addstr(sb, ",\"format\":");
 		strbuf_add_json_str(sb, src->format);
 		strbuf_addf(sb, ",\"rows_read\":%zu,\"rows_kept\":%zu,\"rows_skipped\":%zu,"
-			    "\"rows_filtered\":%zu}", src->rows_read, src->rows_kept,
-			    src->rows_skipped, src->rows_filtered);
+			    "\"rows_filtered\":%zu,\"rows_naive\":%zu}", src->rows_read,
+			    src->rows_kept, src->rows_skipped, src->rows_filtered, src->rows_naive);
 	}
 	strbuf_addstr(sb, "],\"vms\":[");
 	size_t shown = 0;
@@ -506,9 +506,13 @@ int cmd_inspect(int argc, char **argv)
 			if (!only || store_vm_at(st, i) == only)
 				text_vm(&sb, store_vm_at(st, i));
 		text_diags(&sb, st);
-		if (!in.tz_name)
-			strbuf_addstr(&sb, "naive timestamps (without Z or an offset), if any, were "
-					   "read as UTC; pass --tz ZONE if they are local time\n");
+		size_t naive = 0;
+		for (size_t i = 0; i < store_source_count(st); i++)
+			naive += store_source_at(st, i)->rows_naive;
+		if (naive)
+			strbuf_addf(&sb, "%zu timestamps had no zone (no Z or offset) and were read "
+				    "in %s%s\n", naive, in.tz_name ? in.tz_name : "UTC",
+				    in.tz_name ? "" : "; pass --tz ZONE if they are local time");
 	}
 	fwrite(sb.buf, 1, sb.len, stdout);
 	strbuf_release(&sb);

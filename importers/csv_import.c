@@ -14,37 +14,22 @@
  * falls back to a small open-addressing table keyed by (vm, metric bytes).
  * Numbers are read by a Clinger fast path; strtod only sees the rare rest.
  *
- * Line numbers are physical lines: row ends are counted as libcsv reports
- * them (CSV_REPALL_NL reports every line break, CRLF counted once), and
- * newlines inside quoted fields are counted when the chunk holds a quote.
+ * The file itself (BOM, separator, header names, line numbers, truncation,
+ * bad rows) is read as every CSV importer reads it: see csv_common.h.
  */
-#include "importers/import.h"
+#include "importers/csv_common.h"
 #include "report/strmap.h"
 #include "report/xalloc.h"
 
-#include <csv.h>
 #include <errno.h>
 #include <locale.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef CSV_CHUNK   /* the fuzzer builds with tiny chunks to hit every boundary */
-#define CSV_CHUNK      (256 * 1024)     /* bytes read and parsed at a time */
-#endif
-#define CSV_FIELD_MAX  (1024 * 1024)    /* a longer field: an unbalanced quote */
-#define CSV_BAD_ABORT  1000             /* bad rows before any good one: give up */
-#define CSV_SHOW       40               /* bytes of bad text quoted in a message */
 #define CSV_TS_CACHE   63               /* longest timestamp text cached */
 #define CSV_NUM_MAX    512              /* longest number handed to strtod */
 #define CSV_MAX_COLS   (STORE_MAX_METRICS + 64)
-#define STR_(x) #x
-#define XSTR(x) STR_(x)
-
-/* libcsv's state while inside a field (libcsv.c, FIELD_BEGUN), read after a
- * csv_parse call to tell a file that ends inside an open quote. */
-#define LIBCSV_FIELD_BEGUN 2
 
 static const char expected_header[] =
 	"expected 'timestamp,vm,metric,value' (long) or 'timestamp,<metric>,...' (wide)";
@@ -55,30 +40,15 @@ enum role {
 	R_WIDE            /* a metric of a wide file */
 };
 
-/* Header names (lowercased, blanks trimmed) and what they mean. */
-static const struct alias {
-	const char *name;
-	enum role role;
-} aliases[] = {
-	{ "timestamp", R_TS }, { "time", R_TS }, { "ts", R_TS }, { "date", R_TS },
-	{ "datetime", R_TS }, { "_time", R_TS },
-	{ "vm", R_VM }, { "host", R_VM }, { "hostname", R_VM }, { "instance", R_VM },
-	{ "vm_id", R_VM }, { "vmid", R_VM }, { "vm_name", R_VM },
-	{ "name", R_VM_OR_METRIC },
-	{ "metric", R_METRIC }, { "metric_name", R_METRIC }, { "series", R_METRIC },
-	{ "value", R_VALUE }, { "val", R_VALUE }, { "_value", R_VALUE },
-	{ "unit", R_UNIT }, { "units", R_UNIT },
+/* What each kind of header name is here (source, message: not ours). */
+static const unsigned char role_of[CSV_COL_KINDS] = {
+	[CSV_COL_TS] = R_TS, [CSV_COL_VM] = R_VM, [CSV_COL_NAME] = R_VM_OR_METRIC,
+	[CSV_COL_METRIC] = R_METRIC, [CSV_COL_VALUE] = R_VALUE, [CSV_COL_UNIT] = R_UNIT,
 };
 
-enum mode { MODE_HEADER, MODE_LONG, MODE_WIDE };
+enum mode { MODE_LONG, MODE_WIDE };
 enum num { NUM_OK, NUM_EMPTY, NUM_BAD };
 enum vm_state { VM_UNSET, VM_OK, VM_FILTERED, VM_BAD };
-
-struct col {
-	char *name;          /* as written, blanks trimmed */
-	enum role role;
-	size_t k;            /* R_WIDE: index into the cells */
-};
 
 /* One wide cell of the current row. */
 struct cell {
@@ -129,27 +99,12 @@ static inline int slot_is(const struct slot *sl, const char *s, size_t len)
 }
 
 struct ctx {
-	struct store *st;
-	const char *name;
-	const struct import_opts *o;
-	struct err *e;
-	struct source *src;
-	int failed;
+	struct csv_reader r; /* first: libcsv's priv is both */
 	enum mode mode;
 	int comma_decimal;   /* ';' or tab separated: "12,5" is a number */
 	size_t want_vm_len;  /* strlen(o->vm) */
 
-	/* position */
-	long line;           /* physical line of the next byte, 1-based */
-	long nl_in_row;      /* newlines inside quoted fields of this row */
-	int scan_nl;         /* this chunk may hold newlines inside quotes */
-	int last_term;
-	size_t col;          /* fields seen in this row */
-	size_t row_bytes;
-
-	/* header */
-	struct col *cols;
-	size_t ncols, cols_cap;
+	/* header: each column's role and, for R_WIDE, its index into the cells */
 	unsigned char *roles;
 	size_t *widx;
 	int has_vm_col;
@@ -158,8 +113,10 @@ struct ctx {
 	/* timestamp of this row, cached by text */
 	char ts_text[CSV_TS_CACHE + 1];
 	size_t ts_len;       /* SIZE_MAX: nothing cached */
+	size_t ts_text_len;  /* strlen(ts_text) */
 	int64_t t_ms;
 	enum ts_rc t_rc;
+	int t_naive;         /* read in the zone */
 	int t_dst;           /* the cached time needs a DST note (once) */
 
 	/* VM of this row, cached by its raw text */
@@ -192,52 +149,7 @@ struct ctx {
 	size_t slots_cap, slots_used;
 	size_t pred;         /* slot + 1 guessed for the next row's series */
 	size_t prev;         /* slot + 1 of the last good row's series */
-
-	/* the first bad row, for "no row could be read" */
-	size_t n_good, n_bad;
-	long bad_line;
-	char bad_column[64];
-	char bad_detail[320];
 };
-
-/* ---- small helpers ------------------------------------------------------ */
-
-static void copy_show(char *dst, const char *s, size_t len)
-{
-	size_t n = len < CSV_SHOW ? len : CSV_SHOW;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		dst[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
-	}
-	dst[n] = '\0';
-}
-
-static void trim(const char **s, size_t *len)
-{
-	const char *p = *s, *end = *s + *len;
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
-		end--;
-	*s = p;
-	*len = (size_t)(end - p);
-}
-
-/* NULL when s can be a VM id or metric name, else what is wrong with it. */
-static const char *name_problem(const char *s, size_t len)
-{
-	if (!len)
-		return "is empty";
-	if (len > STORE_MAX_NAME)
-		return "is longer than " XSTR(STORE_MAX_NAME) " bytes";
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c == 0x7f)
-			return "contains a control character";
-	}
-	return NULL;
-}
-
 
 /* ---- numbers ------------------------------------------------------------ */
 
@@ -389,10 +301,9 @@ static size_t series_slot(struct ctx *x, struct vm *vm, const char *metric, size
 	size_t i = slot_find(x, h, vm, metric, len);
 	if (!x->slots[i].s) {
 		struct series *s;
-		if (vm_series(vm, metric, len, &s, x->e) < 0) {
-			err_at(x->e, x->e->code, x->name, x->line, NULL, "cannot import '%s': %s",
-			       x->name, x->e->msg);
-			x->failed = 1;
+		if (vm_series(vm, metric, len, &s, x->r.e) < 0) {
+			csv_fail(&x->r, x->r.e->code, x->r.line, NULL, "cannot import '%s': %s",
+				 x->r.name, x->r.e->msg);
 			return 0;
 		}
 		x->slots[i] = (struct slot){ vm, s, h, (uint32_t)len, 0, { 0 } };
@@ -402,77 +313,6 @@ static size_t series_slot(struct ctx *x, struct vm *vm, const char *metric, size
 	return i + 1;
 }
 
-/* ---- diagnostics -------------------------------------------------------- */
-
-static void fail_at(struct ctx *x, enum err_code code, long line, const char *column,
-		    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-
-static void fail_at(struct ctx *x, enum err_code code, long line, const char *column,
-		    const char *fmt, ...)
-{
-	char msg[600];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	err_at(x->e, code, x->name, line, column, "%s", msg);
-	x->failed = 1;
-}
-
-/* Counts a bad row, keeps the first one for the message, and gives up when
- * none of the first CSV_BAD_ABORT rows could be read. */
-static void remember_bad(struct ctx *x, long line, const char *column, const char *detail)
-{
-	if (!x->n_bad++) {
-		x->bad_line = line;
-		snprintf(x->bad_column, sizeof(x->bad_column), "%s", column ? column : "");
-		snprintf(x->bad_detail, sizeof(x->bad_detail), "%s", detail);
-	}
-	if (!x->n_good && x->n_bad >= CSV_BAD_ABORT)
-		fail_at(x, ERR_DATA, x->bad_line, x->bad_column[0] ? x->bad_column : NULL,
-			"cannot parse '%s' line %ld%s%s%s: %s; none of the first %d rows could be "
-			"read", x->name, x->bad_line, x->bad_column[0] ? " column '" : "",
-			x->bad_column, x->bad_column[0] ? "'" : "", x->bad_detail, CSV_BAD_ABORT);
-}
-
-/*
- * A skipped row: counted, diagnosed, and remembered when it is the first
- * bad one. The last row of a file that ends without a line break is
- * reported as truncated, which is what it most likely is.
- */
-static void bad_row(struct ctx *x, enum diag_kind kind, long line, int unterminated,
-		    const char *column, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
-
-static void bad_row(struct ctx *x, enum diag_kind kind, long line, int unterminated,
-		    const char *column, const char *fmt, ...)
-{
-	char detail[300];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof(detail), fmt, ap);
-	va_end(ap);
-	x->src->rows_skipped++;
-	if (unterminated) {
-		store_diag(x->st, DIAG_TRUNCATED, x->name, line, column,
-			   "the file ends inside this row: %s", detail);
-	} else {
-		store_diag(x->st, kind, x->name, line, column, "%s", detail);
-		if (kind == DIAG_EMPTY_VALUE)
-			return;   /* a gap, not a sign of a format we cannot read */
-	}
-	remember_bad(x, line, column, detail);
-}
-
-static void dst_note(struct ctx *x, long line)
-{
-	char when[TS_RFC3339_MAX];
-	store_diag(x->st, DIAG_DST, x->name, line, x->cname[R_TS],
-		   "local time '%s' %s the zone's clock change; read as %s", x->ts_text,
-		   x->t_dst == 1 ? "happened twice in" : "did not exist, skipped by",
-		   ts_format_rfc3339(x->t_ms, when));
-	x->t_dst = 0;
-}
-
 /* ---- fields ------------------------------------------------------------- */
 
 static void field_ts(struct ctx *x, const char *f, size_t len)
@@ -480,15 +320,17 @@ static void field_ts(struct ctx *x, const char *f, size_t len)
 	if (len == x->ts_len && same_bytes(f, x->ts_text, len))
 		return;
 	struct ts_parsed p = { 0 };
-	x->t_rc = ts_parse(&x->o->ts, f, len, &x->t_ms, &p);
+	x->t_rc = ts_parse(&x->r.o->ts, f, len, &x->t_ms, &p);
+	x->t_naive = x->t_rc == TS_OK && p.naive;
 	x->t_dst = x->t_rc == TS_OK ? p.dst_note : 0;
 	if (len <= CSV_TS_CACHE) {
 		memcpy(x->ts_text, f, len);
 		x->ts_text[len] = '\0';
-		x->ts_len = len;
+		x->ts_len = x->ts_text_len = len;
 	} else {
-		copy_show(x->ts_text, f, len);
+		csv_show(x->ts_text, f, len);
 		x->ts_len = SIZE_MAX;
+		x->ts_text_len = len < CSV_SHOW ? len : CSV_SHOW;
 	}
 }
 
@@ -504,16 +346,16 @@ static void field_vm(struct ctx *x, const char *f, size_t len)
 		x->vm_raw_len = SIZE_MAX;
 	}
 	const char *id = f;
-	trim(&id, &len);
-	if ((x->vm_why = name_problem(id, len)) != NULL) {
+	csv_trim(&id, &len);
+	if ((x->vm_why = csv_name_problem(id, len)) != NULL) {
 		x->vm_state = VM_BAD;
-		copy_show(x->vm_id, id, len);
+		csv_show(x->vm_id, id, len);
 		return;
 	}
 	memcpy(x->vm_id, id, len);
 	x->vm_id[len] = '\0';
 	x->vm_len = len;
-	x->vm_state = x->o->vm && (len != x->want_vm_len || memcmp(id, x->o->vm, len))
+	x->vm_state = x->r.o->vm && (len != x->want_vm_len || memcmp(id, x->r.o->vm, len))
 		? VM_FILTERED : VM_OK;
 }
 
@@ -531,44 +373,16 @@ static void field_metric(struct ctx *x, const char *f, size_t len)
 	memcpy(x->metric, f, len <= STORE_MAX_NAME ? len : STORE_MAX_NAME);
 }
 
-static void count_nl(struct ctx *x, const char *f, size_t len)
-{
-	const char *p = f, *end = f + len;
-	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		x->nl_in_row++;
-		x->line++;
-		p++;
-	}
-}
-
-static void header_field(struct ctx *x, const char *f, size_t len)
-{
-	if (x->failed)
-		return;
-	if (x->ncols >= CSV_MAX_COLS) {
-		fail_at(x, ERR_LIMIT, x->line - x->nl_in_row, NULL,
-			"cannot read '%s' line %ld: the header has more than %d columns",
-			x->name, x->line - x->nl_in_row, CSV_MAX_COLS);
-		return;
-	}
-	trim(&f, &len);
-	XGROW(x->cols, x->cols_cap, x->ncols + 1);
-	x->cols[x->ncols++] = (struct col){ xstrndup(f, len), R_IGNORE, 0 };
-}
-
 static void on_field(void *data, size_t len, void *priv)
 {
 	struct ctx *x = priv;
 	const char *f = data;
-	size_t c = x->col++;
-	x->row_bytes += len;
-	if (x->scan_nl)
-		count_nl(x, f, len);
-	if (x->mode == MODE_HEADER) {
-		header_field(x, f, len);
+	size_t c = csv_field_seen(&x->r, f, len);
+	if (!x->r.header_done) {
+		csv_header_field(&x->r, f, len);
 		return;
 	}
-	if (c >= x->ncols)
+	if (c >= x->r.ncols)
 		return;
 	switch ((enum role)x->roles[c]) {
 	case R_TS:
@@ -583,10 +397,10 @@ static void on_field(void *data, size_t len, void *priv)
 	case R_VALUE:
 		x->v_state = parse_num(f, len, x->comma_decimal, &x->v);
 		if (x->v_state == NUM_BAD)
-			copy_show(x->v_show, f, len);
+			csv_show(x->v_show, f, len);
 		break;
 	case R_UNIT:
-		trim(&f, &len);
+		csv_trim(&f, &len);
 		x->unit_len = len < sizeof(x->unit) ? len : sizeof(x->unit) - 1;
 		memcpy(x->unit, f, x->unit_len);
 		x->unit[x->unit_len] = '\0';
@@ -595,7 +409,7 @@ static void on_field(void *data, size_t len, void *priv)
 		struct cell *cl = &x->cells[x->widx[c]];
 		cl->state = parse_num(f, len, x->comma_decimal, &cl->v);
 		if (cl->state == NUM_BAD)
-			copy_show(cl->show, f, len);
+			csv_show(cl->show, f, len);
 		break;
 	}
 	default:
@@ -607,51 +421,15 @@ static void on_field(void *data, size_t len, void *priv)
 
 static enum role lookup_role(const char *name)
 {
-	char low[32];
-	size_t n = strlen(name);
-	if (n >= sizeof(low))
-		return R_IGNORE;
-	for (size_t i = 0; i <= n; i++)
-		low[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
-	for (size_t i = 0; i < sizeof(aliases) / sizeof(*aliases); i++)
-		if (!strcmp(low, aliases[i].name))
-			return aliases[i].role;
-	return R_IGNORE;
-}
-
-/* The VM of a file without a vm column, or NULL. */
-static const char *fixed_vm(const struct import_opts *o)
-{
-	return o->default_vm ? o->default_vm : o->vm;
-}
-
-static void note_ignored(struct ctx *x, long line, const char *why)
-{
-	char list[400];
-	size_t n = 0, count = 0;
-	list[0] = '\0';
-	for (size_t i = 0; i < x->ncols; i++) {
-		if (x->cols[i].role != R_IGNORE)
-			continue;
-		count++;
-		if (n < sizeof(list) - 60) {
-			int w = snprintf(list + n, sizeof(list) - n, "%s'%.40s'", n ? ", " : "",
-					 x->cols[i].name);
-			if (w > 0)
-				n += (size_t)w;
-		}
-	}
-	if (count)
-		store_diag(x->st, DIAG_OTHER, x->name, line, NULL, "ignored %s %s%s (%s)",
-			   count == 1 ? "column" : "columns", list,
-			   n >= sizeof(list) - 60 ? ", ..." : "", why);
+	return (enum role)role_of[csv_col_of(name)];
 }
 
 static int looks_like_data(const struct ctx *x)
 {
-	for (size_t i = 0; i < x->ncols; i++) {
+	for (size_t i = 0; i < x->r.ncols; i++) {
 		int64_t ms;
-		if (ts_parse(&x->o->ts, x->cols[i].name, strlen(x->cols[i].name), &ms, NULL) == TS_OK)
+		const char *name = x->r.names[i];
+		if (ts_parse(&x->r.o->ts, name, strlen(name), &ms, NULL) == TS_OK)
 			return 1;
 	}
 	return 0;
@@ -659,55 +437,60 @@ static int looks_like_data(const struct ctx *x)
 
 static void set_fixed_vm(struct ctx *x, long line, const char *kind)
 {
-	const char *id = fixed_vm(x->o);
+	const char *id = csv_fixed_vm(x->r.o);
 	if (!id) {
-		fail_at(x, ERR_FORMAT, line, NULL,
-			"cannot read '%s' line %ld: this %s CSV has no vm column: pass --vm ID",
-			x->name, line, kind);
+		csv_fail(&x->r, ERR_FORMAT, line, NULL,
+			 "cannot read '%s' line %ld: this %s CSV has no vm column: pass --vm ID",
+			 x->r.name, line, kind);
 		return;
 	}
 	field_vm(x, id, strlen(id));
 	if (x->vm_state == VM_BAD)
-		fail_at(x, ERR_USAGE, line, NULL, "cannot read '%s': the VM id '%s' %s", x->name,
-			x->vm_id, x->vm_why);
-	else if (x->o->vm && strcmp(id, x->o->vm))
+		csv_fail(&x->r, ERR_USAGE, line, NULL, "cannot read '%s': the VM id '%s' %s",
+			 x->r.name, x->vm_id, x->vm_why);
+	else if (x->r.o->vm && strcmp(id, x->r.o->vm))
 		x->vm_state = VM_FILTERED;
 }
 
-/* Reads the header's roles; the rows that follow are read once mode is set. */
-static void header_done(struct ctx *x, long line)
+/* Reads the header's roles; the rows that follow are read once it is done. */
+static void on_header(struct csv_reader *r, long line)
 {
+	struct ctx *x = (struct ctx *)r;
+	char **names = r->names;
+	size_t n = r->ncols;
+	unsigned char *roles = x->roles = xcalloc(n ? n : 1, 1);
+	x->widx = xcalloc(n ? n : 1, sizeof(*x->widx));
 	enum mode mode;
 	size_t first[R_WIDE + 1];
-	for (size_t r = 0; r <= R_WIDE; r++)
-		first[r] = SIZE_MAX;
-	for (size_t i = 0; i < x->ncols; i++) {
-		enum role r = lookup_role(x->cols[i].name);
-		if (r != R_IGNORE && first[r] == SIZE_MAX) {
-			first[r] = i;
-			x->cols[i].role = r;
+	for (size_t k = 0; k <= R_WIDE; k++)
+		first[k] = SIZE_MAX;
+	for (size_t i = 0; i < n; i++) {
+		enum role role = lookup_role(names[i]);
+		if (role != R_IGNORE && first[role] == SIZE_MAX) {
+			first[role] = i;
+			roles[i] = (unsigned char)role;
 		}
 	}
 	/* "name" is the VM beside a metric column, else the metric */
 	size_t nm = first[R_VM_OR_METRIC];
 	if (nm != SIZE_MAX) {
-		x->cols[nm].role = R_IGNORE;
+		roles[nm] = R_IGNORE;
 		if (first[R_VALUE] != SIZE_MAX && first[R_METRIC] == SIZE_MAX)
-			x->cols[nm].role = R_METRIC, first[R_METRIC] = nm;
+			roles[nm] = R_METRIC, first[R_METRIC] = nm;
 		else if (first[R_VM] == SIZE_MAX && first[R_METRIC] != SIZE_MAX)
-			x->cols[nm].role = R_VM, first[R_VM] = nm;
+			roles[nm] = R_VM, first[R_VM] = nm;
 		else if (first[R_VM] == SIZE_MAX && first[R_VALUE] == SIZE_MAX)
-			x->cols[nm].role = R_VM, first[R_VM] = nm;
+			roles[nm] = R_VM, first[R_VM] = nm;
 	}
 	if (first[R_TS] == SIZE_MAX) {
 		if (looks_like_data(x))
-			fail_at(x, ERR_FORMAT, line, NULL,
-				"cannot read '%s' line %ld: no header, the first line is data; add a "
-				"header line: %s", x->name, line, expected_header);
+			csv_fail(r, ERR_FORMAT, line, NULL,
+				 "cannot read '%s' line %ld: no header, the first line is data; add a "
+				 "header line: %s", r->name, line, expected_header);
 		else
-			fail_at(x, ERR_FORMAT, line, NULL,
-				"cannot read '%s' line %ld: no 'timestamp' column; %s", x->name, line,
-				expected_header);
+			csv_fail(r, ERR_FORMAT, line, NULL,
+				 "cannot read '%s' line %ld: no 'timestamp' column; %s", r->name, line,
+				 expected_header);
 		return;
 	}
 	x->has_vm_col = first[R_VM] != SIZE_MAX;
@@ -717,32 +500,31 @@ static void header_done(struct ctx *x, long line)
 			set_fixed_vm(x, line, "long");
 	} else if (first[R_METRIC] != SIZE_MAX || first[R_VALUE] != SIZE_MAX) {
 		size_t have = first[R_METRIC] != SIZE_MAX ? first[R_METRIC] : first[R_VALUE];
-		fail_at(x, ERR_FORMAT, line, NULL,
-			"cannot read '%s' line %ld: a '%s' column but no '%s' column; %s", x->name,
-			line, x->cols[have].name, first[R_METRIC] != SIZE_MAX ? "value" : "metric",
-			expected_header);
+		csv_fail(r, ERR_FORMAT, line, NULL,
+			 "cannot read '%s' line %ld: a '%s' column but no '%s' column; %s", r->name,
+			 line, names[have], first[R_METRIC] != SIZE_MAX ? "value" : "metric",
+			 expected_header);
 		return;
 	} else {
 		mode = MODE_WIDE;
-		for (size_t i = 0; i < x->ncols; i++) {
-			struct col *cl = &x->cols[i];
-			if (cl->role != R_IGNORE || !cl->name[0] || lookup_role(cl->name) != R_IGNORE)
+		for (size_t i = 0; i < n; i++) {
+			if (roles[i] != R_IGNORE || !names[i][0] || lookup_role(names[i]) != R_IGNORE)
 				continue;   /* a known name, repeated, is not a metric either */
 			int dup = 0;
 			for (size_t j = 0; j < i && !dup; j++)
-				dup = x->cols[j].role == R_WIDE && !strcmp(x->cols[j].name, cl->name);
-			if (dup || name_problem(cl->name, strlen(cl->name)))
+				dup = roles[j] == R_WIDE && !strcmp(names[j], names[i]);
+			if (dup || csv_name_problem(names[i], strlen(names[i])))
 				continue;
-			cl->role = R_WIDE;
-			cl->k = x->n_wide++;
+			roles[i] = R_WIDE;
+			x->widx[i] = x->n_wide++;
 		}
-		for (size_t i = 0; i < x->ncols; i++)
-			if (x->cols[i].role == R_UNIT || x->cols[i].role == R_VM_OR_METRIC)
-				x->cols[i].role = R_IGNORE;
+		for (size_t i = 0; i < n; i++)
+			if (roles[i] == R_UNIT || roles[i] == R_VM_OR_METRIC)
+				roles[i] = R_IGNORE;
 		if (!x->n_wide) {
-			fail_at(x, ERR_FORMAT, line, NULL,
-				"cannot read '%s' line %ld: no metric columns after 'timestamp'; %s",
-				x->name, line, expected_header);
+			csv_fail(r, ERR_FORMAT, line, NULL,
+				 "cannot read '%s' line %ld: no metric columns after 'timestamp'; %s",
+				 r->name, line, expected_header);
 			return;
 		}
 		x->cells = xcalloc(x->n_wide, sizeof(*x->cells));
@@ -750,117 +532,91 @@ static void header_done(struct ctx *x, long line)
 		if (!x->has_vm_col)
 			set_fixed_vm(x, line, "wide");
 	}
-	if (x->failed)
+	if (r->failed)
 		return;
-	x->src = store_add_source(x->st, x->name, mode == MODE_LONG ? "long CSV" : "wide CSV");
-	note_ignored(x, line, mode == MODE_LONG ? "not one of timestamp, vm, metric, value, unit"
-		     : "empty, repeated or unusable as a metric name");
-	for (size_t i = 0; i < x->ncols; i++)
-		if (!x->cname[x->cols[i].role])
-			x->cname[x->cols[i].role] = x->cols[i].name;
-	x->roles = xmalloc(x->ncols);
-	x->widx = xcalloc(x->ncols, sizeof(*x->widx));
-	for (size_t i = 0; i < x->ncols; i++) {
-		x->roles[i] = (unsigned char)x->cols[i].role;
-		x->widx[i] = x->cols[i].k;
-	}
+	r->src = store_add_source(r->st, r->name, mode == MODE_LONG ? "long CSV" : "wide CSV");
+	csv_note_ignored(r, line, roles, mode == MODE_LONG
+			 ? "not one of timestamp, vm, metric, value, unit"
+			 : "empty, repeated or unusable as a metric name");
+	for (size_t i = 0; i < n; i++)
+		if (!x->cname[roles[i]])
+			x->cname[roles[i]] = names[i];
+	x->comma_decimal = r->sep != ',';
 	x->mode = mode;
+	r->header_done = 1;
 }
 
 /* ---- rows --------------------------------------------------------------- */
 
 /* The row's VM, created on first use; NULL after a fatal error. */
-static struct vm *row_vm(struct ctx *x)
+static struct vm *row_vm(struct ctx *x, long line)
 {
-	if (x->vm)
-		return x->vm;
-	if (store_vm(x->st, x->vm_id, x->vm_len, &x->vm, x->e) < 0) {
-		err_at(x->e, x->e->code, x->name, x->line, NULL, "cannot import '%s': %s", x->name,
-		       x->e->msg);
-		x->failed = 1;
-		return NULL;
-	}
+	if (!x->vm)
+		x->vm = csv_vm(&x->r, x->vm_id, x->vm_len, line);
 	return x->vm;
 }
 
 /* Appends one sample with its diagnostics; -1 after a fatal error. */
 static int append(struct ctx *x, struct series *s, double v, long line, const char *column)
 {
+	struct csv_reader *r = &x->r;
 	int rc = series_append(s, x->t_ms, v);
 	if (rc == 0)
 		return 0;
 	if (rc < 0) {
-		store_limit_err(x->e);
-		fail_at(x, ERR_LIMIT, line, NULL, "cannot import '%s' line %ld: %s", x->name, line,
-			x->e->msg);
+		store_limit_err(r->e);
+		csv_fail(r, ERR_LIMIT, line, NULL, "cannot import '%s' line %ld: %s", r->name, line,
+			 r->e->msg);
 		return -1;
 	}
 	char when[TS_RFC3339_MAX];
 	ts_format_rfc3339(x->t_ms, when);
 	if (rc == 1) {
-		store_diag(x->st, DIAG_OUT_OF_ORDER, x->name, line, column,
+		store_diag(r->st, DIAG_OUT_OF_ORDER, r->name, line, column,
 			   "vm '%s' metric '%s' at %s is earlier than the sample before it; sorted",
 			   s->vm->id, s->metric, when);
 	} else {
 		double first = s->v[s->n - 1];
 		int same = first == v || (first != first && v != v);
-		store_diag(x->st, same ? DIAG_DUPLICATE : DIAG_CONFLICT, x->name, line, column,
+		store_diag(r->st, same ? DIAG_DUPLICATE : DIAG_CONFLICT, r->name, line, column,
 			   "vm '%s' metric '%s' has two samples at %s%s; the first was kept",
 			   s->vm->id, s->metric, when, same ? "" : " with different values");
 	}
 	return rc;
 }
 
-static void check_width(struct ctx *x, long line)
-{
-	if (x->col > x->ncols)
-		store_diag(x->st, DIAG_LONG_ROW, x->name, line, NULL,
-			   "%zu fields, the header has %zu; the extra fields were ignored", x->col,
-			   x->ncols);
-}
-
 /* Row checks common to both shapes; 0 when the row goes on. */
 static int row_common(struct ctx *x, long line, int unterminated)
 {
-	x->src->rows_read++;
-	if (x->col < x->ncols) {
-		bad_row(x, DIAG_SHORT_ROW, line, unterminated, NULL,
-			"%zu fields, the header has %zu", x->col, x->ncols);
+	struct csv_reader *r = &x->r;
+	if (csv_row_begin(r, line, unterminated) < 0)
 		return -1;
-	}
 	if (x->vm_state == VM_FILTERED) {
-		x->src->rows_filtered++;
+		r->src->rows_filtered++;
 		return -1;
 	}
-	if (x->t_rc != TS_OK) {
-		const char *column = x->cname[R_TS];
-		char show[CSV_SHOW + 1];
-		copy_show(show, x->ts_text, strlen(x->ts_text));
-		if (x->t_rc == TS_AMBIGUOUS) {
-			fail_at(x, ERR_DATA, line, column,
-				"cannot parse '%s' line %ld column '%s': %s, got '%s'", x->name, line,
-				column, ts_strerror(x->t_rc), show);
-			return -1;
-		}
-		bad_row(x, DIAG_BAD_TIMESTAMP, line, unterminated, column, "%s, got '%s'",
-			ts_strerror(x->t_rc), show);
+	if (csv_row_time(r, line, unterminated, x->cname[R_TS], x->t_rc, x->t_ms, x->t_naive,
+			 x->ts_text, x->ts_text_len) < 0)
 		return -1;
-	}
-	if (x->t_ms < x->o->from_ms || x->t_ms > x->o->to_ms) {
-		x->src->rows_filtered++;
-		return -1;
-	}
 	if (x->vm_state == VM_BAD) {
-		bad_row(x, DIAG_BAD_NAME, line, unterminated, x->cname[R_VM],
-			"the vm id '%s' %s", x->vm_id, x->vm_why);
+		csv_bad_row(r, DIAG_BAD_NAME, line, unterminated, x->cname[R_VM],
+			    "the vm id '%s' %s", x->vm_id, x->vm_why);
 		return -1;
 	}
-	check_width(x, line);
+	csv_check_width(r, line);
 	return 0;
+}
+
+/* The cached time fell in a clock change: noted once, for its first row used. */
+static void dst_note(struct ctx *x, long line)
+{
+	csv_dst_note(&x->r, line, x->cname[R_TS], x->ts_text, x->ts_text_len, x->t_dst, x->t_ms);
+	x->t_dst = 0;
 }
 
 static void long_row(struct ctx *x, long line, int unterminated)
 {
+	struct csv_reader *r = &x->r;
 	if (row_common(x, line, unterminated) < 0)
 		return;
 	const char *metric;
@@ -871,31 +627,23 @@ static void long_row(struct ctx *x, long line, int unterminated)
 	} else {
 		metric = x->metric;
 		mlen = x->metric_len;
-		const char *why = mlen > STORE_MAX_NAME
-			? "is longer than " XSTR(STORE_MAX_NAME) " bytes" : NULL;
-		if (!why) {
-			trim(&metric, &mlen);
-			why = name_problem(metric, mlen);
-		}
-		if (why) {
-			char show[CSV_SHOW + 1];
-			copy_show(show, metric, mlen);
-			bad_row(x, DIAG_BAD_NAME, line, unterminated, x->cname[R_METRIC],
-				"the metric name '%s' %s", show, why);
+		if (mlen <= STORE_MAX_NAME)   /* else x->metric holds only the start */
+			csv_trim(&metric, &mlen);
+		if (csv_row_name(r, line, unterminated, x->cname[R_METRIC], "metric name", metric,
+				 mlen) < 0)
 			return;
-		}
 	}
 	if (x->v_state != NUM_OK) {
 		const char *column = x->cname[R_VALUE];
 		if (x->v_state == NUM_EMPTY)
-			bad_row(x, DIAG_EMPTY_VALUE, line, unterminated, column,
-				"no value for metric '%.*s': a gap", (int)mlen, metric);
+			csv_bad_row(r, DIAG_EMPTY_VALUE, line, unterminated, column,
+				    "no value for metric '%.*s': a gap", (int)mlen, metric);
 		else
-			bad_row(x, DIAG_BAD_VALUE, line, unterminated, column,
-				"expected a number, got '%s'", x->v_show);
+			csv_bad_row(r, DIAG_BAD_VALUE, line, unterminated, column,
+				    "expected a number, got '%s'", x->v_show);
 		return;
 	}
-	struct vm *vm = row_vm(x);
+	struct vm *vm = row_vm(x, line);
 	if (!vm)
 		return;
 	size_t slot = x->m_hit;
@@ -916,18 +664,19 @@ static void long_row(struct ctx *x, long line, int unterminated)
 	int rc = append(x, s, x->v, line, x->cname[R_VALUE]);
 	if (rc < 0)
 		return;
-	x->n_good++;
+	r->n_good++;
 	if (rc == 2)
-		x->src->rows_skipped++;   /* a duplicate: diagnosed, not kept */
+		r->src->rows_skipped++;   /* a duplicate: diagnosed, not kept */
 	else
-		x->src->rows_kept++;
+		r->src->rows_kept++;
 }
 
 static void wide_row(struct ctx *x, long line, int unterminated)
 {
+	struct csv_reader *r = &x->r;
 	if (row_common(x, line, unterminated) < 0)
 		return;
-	struct vm *vm = row_vm(x);
+	struct vm *vm = row_vm(x, line);
 	if (!vm)
 		return;
 	if (vm != x->wide_vm) {
@@ -937,109 +686,74 @@ static void wide_row(struct ctx *x, long line, int unterminated)
 	if (x->t_dst)
 		dst_note(x, line);
 	size_t stored = 0, bad = 0;
-	for (size_t i = 0; i < x->ncols; i++) {
-		if (x->cols[i].role != R_WIDE)
+	for (size_t i = 0; i < r->ncols; i++) {
+		if (x->roles[i] != R_WIDE)
 			continue;
-		size_t k = x->cols[i].k;
+		const char *name = r->names[i];
+		size_t k = x->widx[i];
 		const struct cell *cl = &x->cells[k];
 		if (cl->state == NUM_EMPTY) {
-			store_diag(x->st, DIAG_EMPTY_VALUE, x->name, line, x->cols[i].name,
-				   "no value: a gap");
+			store_diag(r->st, DIAG_EMPTY_VALUE, r->name, line, name, "no value: a gap");
 			continue;
 		}
 		if (cl->state == NUM_BAD) {
-			store_diag(x->st, unterminated ? DIAG_TRUNCATED : DIAG_BAD_VALUE, x->name, line,
-				   x->cols[i].name, "expected a number, got '%s'", cl->show);
+			store_diag(r->st, unterminated ? DIAG_TRUNCATED : DIAG_BAD_VALUE, r->name, line,
+				   name, "expected a number, got '%s'", cl->show);
 			bad++;
 			continue;
 		}
 		if (!x->wide_series[k]) {
-			size_t slot = series_slot(x, vm, x->cols[i].name, strlen(x->cols[i].name));
+			size_t slot = series_slot(x, vm, name, strlen(name));
 			if (!slot)
 				return;
 			x->wide_series[k] = x->slots[slot - 1].s;
 		}
-		int rc = append(x, x->wide_series[k], cl->v, line, x->cols[i].name);
+		int rc = append(x, x->wide_series[k], cl->v, line, name);
 		if (rc < 0)
 			return;
 		stored += rc != 2;
 	}
 	if (stored || !bad) {
-		x->n_good++;
-		x->src->rows_kept++;
+		r->n_good++;
+		r->src->rows_kept++;
 		return;
 	}
 	/* every cell unreadable: a bad row (its cells are diagnosed above) */
-	x->src->rows_skipped++;
-	remember_bad(x, line, NULL, "no value in the row could be read");
+	r->src->rows_skipped++;
+	csv_remember_bad(r, line, NULL, "no value in the row could be read");
 }
 
-static void on_row(int c, void *priv)
+static void on_row(struct csv_reader *r, long line, int unterminated)
 {
-	struct ctx *x = priv;
-	if (x->col == 0) {
-		/* a line break outside a row: blank line, or the LF of a CRLF */
-		if (c == '\r' || (c == '\n' && x->last_term != '\r'))
-			x->line++;
-		x->last_term = c;
-		return;
-	}
-	long line = x->line - x->nl_in_row;
-	int unterminated = c == -1;
-	if (x->failed || (x->col == 1 && x->row_bytes == 0))
-		;   /* nothing but blanks */
-	else if (x->mode == MODE_LONG)
+	struct ctx *x = (struct ctx *)r;
+	if (x->mode == MODE_LONG)
 		long_row(x, line, unterminated);
-	else if (x->mode == MODE_WIDE)
-		wide_row(x, line, unterminated);
 	else
-		header_done(x, line);
-	x->col = 0;
-	x->nl_in_row = 0;
-	x->row_bytes = 0;
+		wide_row(x, line, unterminated);
 	x->m_hit = 0;
 	x->unit_len = 0;
-	if (c == '\r' || c == '\n')
-		x->line++;
-	x->last_term = c;
 }
 
-/* ---- driver ------------------------------------------------------------- */
+/* ---- entry points ------------------------------------------------------- */
 
-struct reader {
-	struct csv_parser p;
-	struct ctx x;
-	int started;
-	size_t fed;          /* bytes given to libcsv */
-};
+static const struct import_opts default_opts = IMPORT_OPTS_INIT;
 
-static void reader_init(struct reader *r, struct store *st, const char *name,
-			const struct import_opts *o, struct err *e)
+static void ctx_init(struct ctx *x, struct store *st, const char *name,
+		     const struct import_opts *o, struct err *e)
 {
-	memset(r, 0, sizeof(*r));
-	csv_init(&r->p, CSV_REPALL_NL);
-	csv_set_realloc_func(&r->p, xrealloc);
-	csv_set_free_func(&r->p, free);
-	csv_set_blk_size(&r->p, 64 * 1024);
-	struct ctx *x = &r->x;
-	x->st = st;
-	x->name = name;
-	x->o = o;
-	x->e = e;
-	x->line = 1;
+	memset(x, 0, sizeof(*x));
+	o = o ? o : &default_opts;
+	csv_reader_init(&x->r, st, name ? name : "-", o, e, expected_header, CSV_MAX_COLS,
+			on_field, on_header, on_row);
 	x->ts_len = SIZE_MAX;
 	x->vm_raw_len = SIZE_MAX;
 	x->t_rc = TS_EMPTY;
 	x->want_vm_len = o->vm ? strlen(o->vm) : 0;
 }
 
-static void reader_release(struct reader *r)
+static void ctx_release(struct ctx *x)
 {
-	struct ctx *x = &r->x;
-	csv_free(&r->p);
-	for (size_t i = 0; i < x->ncols; i++)
-		free(x->cols[i].name);
-	free(x->cols);
+	csv_reader_release(&x->r);
 	free(x->roles);
 	free(x->widx);
 	free(x->cells);
@@ -1047,151 +761,22 @@ static void reader_release(struct reader *r)
 	free(x->slots);
 }
 
-/* Looks at the first bytes: a BOM to skip, binary data, the separator. */
-static size_t begin(struct reader *r, const char *buf, size_t len)
-{
-	struct ctx *x = &r->x;
-	size_t skip = len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
-	if (len >= 2 && (!memcmp(buf, "\xff\xfe", 2) || !memcmp(buf, "\xfe\xff", 2))) {
-		fail_at(x, ERR_FORMAT, 1, NULL,
-			"cannot read '%s' line 1: the file is UTF-16 text; save it as UTF-8 CSV",
-			x->name);
-		return 0;
-	}
-	/* the header: the first line with something on it */
-	const char *s = buf + skip, *end = buf + len;
-	long line = 1;
-	for (;;) {
-		const char *p = s;
-		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
-			p++;
-		if (p < end && *p == '\n') {
-			s = p + 1;
-			line++;
-			continue;
-		}
-		break;
-	}
-	const char *nl = memchr(s, '\n', (size_t)(end - s));
-	size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
-	if (memchr(s, '\0', n)) {
-		fail_at(x, ERR_FORMAT, line, NULL,
-			"cannot read '%s' line %ld: binary data (NUL bytes), not CSV text; %s",
-			x->name, line, expected_header);
-		return 0;
-	}
-	int comma = 0, semi = 0, tab = 0;
-	for (size_t i = 0; i < n; i++) {
-		comma |= s[i] == ',';
-		semi |= s[i] == ';';
-		tab |= s[i] == '\t';
-	}
-	unsigned char sep = comma ? ',' : semi ? ';' : tab ? '\t' : ',';
-	csv_set_delim(&r->p, sep);
-	x->comma_decimal = sep != ',';
-	return skip;
-}
-
-static int feed(struct reader *r, const char *buf, size_t len)
-{
-	struct ctx *x = &r->x;
-	if (!r->started) {
-		r->started = 1;
-		size_t skip = begin(r, buf, len);
-		if (x->failed)
-			return -1;
-		buf += skip;
-		len -= skip;
-	}
-	if (!len)
-		return 0;
-	x->scan_nl = r->p.quoted || memchr(buf, '"', len) != NULL;
-	size_t done = csv_parse(&r->p, buf, len, on_field, on_row, x);
-	r->fed += len;
-	if (x->failed)
-		return -1;
-	if (done < len) {
-		fail_at(x, ERR_INTERNAL, x->line, NULL, "cannot read '%s' line %ld: libcsv: %s",
-			x->name, x->line, csv_strerror(csv_error(&r->p)));
-		return -1;
-	}
-	if (r->p.entry_pos > CSV_FIELD_MAX) {
-		long line = x->line - x->nl_in_row;
-		fail_at(x, ERR_LIMIT, line, NULL,
-			"cannot read '%s' line %ld: a field runs over %d MiB; is a quote (\") "
-			"left open on that line?", x->name, line, CSV_FIELD_MAX >> 20);
-		return -1;
-	}
-	return 0;
-}
-
-static int finish(struct reader *r)
-{
-	struct ctx *x = &r->x;
-	if (x->failed)
-		return -1;
-	if (r->p.pstate == LIBCSV_FIELD_BEGUN && r->p.quoted && x->mode != MODE_HEADER) {
-		long line = x->line - x->nl_in_row;
-		x->src->rows_read++;
-		x->src->rows_skipped++;
-		store_diag(x->st, DIAG_TRUNCATED, x->name, line, NULL,
-			   "the file ends inside a quoted field; the row was skipped");
-		csv_fini(&r->p, NULL, NULL, NULL);
-	} else {
-		csv_fini(&r->p, on_field, on_row, x);
-	}
-	if (x->failed)
-		return -1;
-	if (x->mode == MODE_HEADER)
-		return err_at(x->e, ERR_FORMAT, x->name, 1, NULL,
-			      "cannot read '%s' line 1: %s; expected a header such as "
-			      "'timestamp,vm,metric,value'", x->name,
-			      r->fed ? "no header, only blank lines" : "the file is empty");
-	if (!x->n_good && x->n_bad) {
-		const char *col = x->bad_column[0] ? x->bad_column : NULL;
-		return err_at(x->e, ERR_DATA, x->name, x->bad_line, col,
-			      "cannot parse '%s' line %ld%s%s%s: %s; no row of the file could be read",
-			      x->name, x->bad_line, col ? " column '" : "", col ? col : "",
-			      col ? "'" : "", x->bad_detail);
-	}
-	return 0;
-}
-
-static const struct import_opts default_opts = IMPORT_OPTS_INIT;
-
 int csv_import_stream(struct store *st, const char *name, FILE *f,
 		      const struct import_opts *o, struct err *e)
 {
-	struct reader r;
-	if (!name)
-		name = "-";
-	reader_init(&r, st, name, o ? o : &default_opts, e);
-	char *buf = xmalloc(CSV_CHUNK);
-	int rc = 0;
-	size_t n;
-	while (rc == 0 && (n = fread(buf, 1, CSV_CHUNK, f)) > 0)
-		rc = feed(&r, buf, n);
-	if (rc == 0 && ferror(f))
-		rc = err_at(e, ERR_IO, name, 0, NULL, "cannot read '%s': %s", name, strerror(errno));
-	if (rc == 0)
-		rc = finish(&r);
-	free(buf);
-	reader_release(&r);
+	struct ctx x;
+	ctx_init(&x, st, name, o, e);
+	int rc = csv_read_stream(&x.r, f);
+	ctx_release(&x);
 	return rc;
 }
 
 int csv_import_buffer(struct store *st, const char *name, const char *buf, size_t len,
 		      const struct import_opts *o, struct err *e)
 {
-	struct reader r;
-	if (!name)
-		name = "-";
-	reader_init(&r, st, name, o ? o : &default_opts, e);
-	int rc = 0;
-	for (size_t off = 0; rc == 0 && off < len; off += CSV_CHUNK)
-		rc = feed(&r, buf + off, len - off < CSV_CHUNK ? len - off : CSV_CHUNK);
-	if (rc == 0)
-		rc = finish(&r);
-	reader_release(&r);
+	struct ctx x;
+	ctx_init(&x, st, name, o, e);
+	int rc = csv_read_buffer(&x.r, buf, len);
+	ctx_release(&x);
 	return rc;
 }

@@ -21,36 +21,41 @@ static const char sqlite_magic[16] = "SQLite format 3";   /* with its NUL */
 
 enum format { FMT_CSV, FMT_SQLITE, FMT_UNKNOWN };
 
-/* Recognises a format from the first bytes of the input. */
-static enum format sniff(const unsigned char *head, size_t n)
+/* Files that are surely not an export, by their first bytes, and what to do. */
+static const struct {
+	const char *magic;
+	size_t len;
+	const char *hint;
+} not_exports[] = {
+	{ "\x1f\x8b", 2, "it is gzip-compressed; decompress it first (gunzip -k FILE)" },
+	{ "PK\x03\x04", 4, "it is a zip archive; extract the CSV or database from it first" },
+	{ "BZh", 3, "it is bzip2-compressed; decompress it first (bunzip2 -k FILE)" },
+	{ "\xfd" "7zXZ", 5, "it is xz-compressed; decompress it first (unxz -k FILE)" },
+	{ "\x28\xb5\x2f\xfd", 4, "it is zstd-compressed; decompress it first (unzstd FILE)" },
+	{ "%PDF", 4, "it is a PDF document; give the metrics export (CSV or SQLite), not a report" },
+	{ "\x89PNG", 4, "it is a PNG image; give the metrics export (CSV or SQLite), not a chart" },
+};
+
+static const char any_hint[] =
+	"expected a CSV export (timestamp,vm,metric,value) or a SQLite database";
+
+/* Recognises a format from the first bytes of the input; *hint says what to
+ * do with FMT_UNKNOWN. */
+static enum format sniff(const unsigned char *head, size_t n, const char **hint)
 {
+	*hint = any_hint;
 	if (n >= sizeof(sqlite_magic) && !memcmp(head, sqlite_magic, sizeof(sqlite_magic)))
 		return FMT_SQLITE;
-	static const struct { const char *magic; size_t len; } binary[] = {
-		{ "\x1f\x8b", 2 }, { "PK\x03\x04", 4 }, { "%PDF", 4 }, { "\x89PNG", 4 },
-		{ "BZh", 3 }, { "\xfd" "7zXZ", 5 }, { "\x28\xb5\x2f\xfd", 4 },
-	};
-	for (size_t i = 0; i < sizeof(binary) / sizeof(*binary); i++)
-		if (n >= binary[i].len && !memcmp(head, binary[i].magic, binary[i].len))
+	for (size_t i = 0; i < sizeof(not_exports) / sizeof(*not_exports); i++) {
+		if (n >= not_exports[i].len && !memcmp(head, not_exports[i].magic,
+						       not_exports[i].len)) {
+			*hint = not_exports[i].hint;
 			return FMT_UNKNOWN;
+		}
+	}
 	if (n == 0)
 		return FMT_CSV;   /* the CSV importer names the empty file */
 	return memchr(head, '\0', n) ? FMT_UNKNOWN : FMT_CSV;
-}
-
-static const char *compressed_hint(const unsigned char *head, size_t n)
-{
-	if (n >= 2 && head[0] == 0x1f && head[1] == 0x8b)
-		return "it is gzip-compressed; decompress it first (gunzip -k FILE)";
-	if (n >= 4 && !memcmp(head, "PK\x03\x04", 4))
-		return "it is a zip archive; extract the CSV or database from it first";
-	if (n >= 3 && !memcmp(head, "BZh", 3))
-		return "it is bzip2-compressed; decompress it first (bunzip2 -k FILE)";
-	if (n >= 5 && !memcmp(head, "\xfd" "7zXZ", 5))
-		return "it is xz-compressed; decompress it first (unxz -k FILE)";
-	if (n >= 4 && !memcmp(head, "\x28\xb5\x2f\xfd", 4))
-		return "it is zstd-compressed; decompress it first (unzstd FILE)";
-	return "expected a CSV export (timestamp,vm,metric,value) or a SQLite database";
 }
 
 /* A stream that yields the sniffed head, then the rest of the real stream. */
@@ -77,11 +82,11 @@ static int import_stdin(struct store *st, const struct import_opts *o, struct er
 {
 	unsigned char head[16];
 	size_t n = fread(head, 1, sizeof(head), stdin);
-	enum format fmt = sniff(head, n);
+	const char *hint;
+	enum format fmt = sniff(head, n, &hint);
 	if (fmt == FMT_UNKNOWN)
 		return err_at(e, ERR_FORMAT, "-", 1, NULL,
-			      "cannot read standard input: not CSV or SQLite; %s",
-			      compressed_hint(head, n));
+			      "cannot read standard input: not CSV or SQLite; %s", hint);
 	if (fmt == FMT_SQLITE) {
 		size_t cap = 1 << 20, len = n;
 		unsigned char *buf = xmalloc(cap);
@@ -139,7 +144,8 @@ int import_path(struct store *st, const char *path, const struct import_opts *o,
 		return err_at(e, ERR_IO, path, 0, NULL, "cannot read '%s': %s", path, strerror(errno));
 	}
 	int rc;
-	switch (sniff(head, n)) {
+	const char *hint;
+	switch (sniff(head, n, &hint)) {
 	case FMT_SQLITE:
 		fclose(f);
 		return sqlite_import_path(st, path, o, e);
@@ -153,5 +159,5 @@ int import_path(struct store *st, const char *path, const struct import_opts *o,
 	}
 	fclose(f);
 	return err_at(e, ERR_FORMAT, path, 1, NULL, "cannot read '%s': not CSV or SQLite; %s", path,
-		      compressed_hint(head, n));
+		      hint);
 }

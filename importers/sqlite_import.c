@@ -15,7 +15,8 @@
  * Any other columns are ignored. A `ts` is an INTEGER or REAL count of epoch
  * seconds or milliseconds -- decided once per table (per table and VM with
  * --vm) from the magnitude of its first numeric ts: >= 1e11 means ms -- or
- * TEXT in any style ts_parse reads (naive times in o->ts). --vm, --from and
+ * TEXT in any style ts_parse reads (naive times in o->ts, counted in the
+ * source's rows_naive, samples and events alike). --vm, --from and
  * --to go into the SQL (`WHERE vm = :vm AND ts BETWEEN ...`, bounds converted
  * to the table's unit and widened by one unit; the exact test is made again
  * here), so reading one VM of a fleet touches only its rows when samples has
@@ -145,6 +146,13 @@ static int db_err(const struct reader *r, int rc, const char *table, int custom,
 			      "cannot read '%s' with --sqlite-query: %s", r->name, msg);
 	return err_at(e, ERR_DATA, r->name, 0, table, "cannot read '%s' table '%s': %s (sqlite)",
 		      r->name, table ? table : "?", msg);
+}
+
+/* After a sqlite3_step loop: 0 when it ran to the end, else the error. */
+static int step_end(const struct reader *r, int rc, const char *table, int custom,
+		    struct err *e)
+{
+	return rc == SQLITE_DONE ? 0 : db_err(r, rc, table, custom, e);
 }
 
 /* --- opening ----------------------------------------------------------- */
@@ -353,11 +361,7 @@ static int table_info(struct reader *r, const char *table, const char *const *wa
 			if (!sqlite3_stricmp(col, want[i]))
 				*have |= 1u << i;
 	}
-	if (rc != SQLITE_DONE) {
-		db_err(r, rc, table, 0, e);
-		goto cleanup;
-	}
-	ret = 0;
+	ret = step_end(r, rc, table, 0, e);
 cleanup:
 	sqlite3_finalize(q);
 	return ret;
@@ -459,7 +463,7 @@ static int read_ts(const struct reader *r, sqlite3_stmt *q, int c, int *unit_ms,
 		   int64_t *out, struct ts_parsed *p, char *why, size_t cap)
 {
 	int type = sqlite3_column_type(q, c);
-	p->dst_note = 0;
+	p->naive = p->dst_note = 0;
 	if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
 		int64_t i = type == SQLITE_INTEGER ? sqlite3_column_int64(q, c) : 0;
 		double d = type == SQLITE_INTEGER ? (double)i : sqlite3_column_double(q, c);
@@ -583,6 +587,30 @@ static int prepare_rows(struct reader *r, const char *table, const char *rest,
 	return rc == SQLITE_OK ? 0 : db_err(r, rc, table, 0, e);
 }
 
+/*
+ * Prepares "SELECT rowid, " + select + the --from/--to window + order, and
+ * binds ?1 to o->vm (select uses it when o->vm is set) and the window.
+ */
+static int prepare_filtered(struct reader *r, const char *table, const char *select,
+			    const char *order, int unit_ms, sqlite3_stmt **q, struct err *e)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int window = has_time_filter(r->o);
+	strbuf_addstr(&sql, select);
+	if (window)
+		strbuf_addstr(&sql, window_clause);
+	strbuf_addstr(&sql, order);
+	int ret = prepare_rows(r, table, sql.buf, q, e);
+	strbuf_release(&sql);
+	if (ret < 0)
+		return -1;
+	if (r->o->vm)
+		sqlite3_bind_text(*q, 1, r->o->vm, -1, SQLITE_STATIC);
+	if (window)
+		bind_window(*q, r->o, unit_ms);
+	return 0;
+}
+
 /* --- samples ----------------------------------------------------------- */
 
 static void skip(struct reader *r, enum diag_kind kind, const struct rowloc *at,
@@ -644,6 +672,7 @@ static int take_sample(struct reader *r, sqlite3_stmt *q, int c_vm, const char *
 		skip(r, DIAG_BAD_TIMESTAMP, at, why);
 		return 0;
 	}
+	r->src->rows_naive += p.naive != 0;
 	if (t < r->o->from_ms || t > r->o->to_ms) {
 		r->src->rows_filtered++;
 		return 0;
@@ -698,7 +727,7 @@ static int take_sample(struct reader *r, sqlite3_stmt *q, int c_vm, const char *
 
 static int read_samples(struct reader *r, struct err *e)
 {
-	struct strbuf cols = STRBUF_INIT, tables = STRBUF_INIT, sql = STRBUF_INIT;
+	struct strbuf cols = STRBUF_INIT, tables = STRBUF_INIT;
 	sqlite3_stmt *q = NULL;
 	const struct import_opts *o = r->o;
 	int ret = -1, rc, exists, unit_ms;
@@ -727,17 +756,11 @@ static int read_samples(struct reader *r, struct err *e)
 		goto cleanup;
 
 	/* Only values are bound; the SQL is made of constant pieces. */
-	strbuf_addstr(&sql, o->vm ? "ts, metric, value FROM samples WHERE vm = ?1"
-				  : "ts, metric, value, vm FROM samples WHERE 1");
-	if (has_time_filter(o))
-		strbuf_addstr(&sql, window_clause);
-	strbuf_addstr(&sql, o->vm ? " ORDER BY metric, ts" : " ORDER BY vm, metric, ts");
-	if (prepare_rows(r, "samples", sql.buf, &q, e) < 0)
+	if (prepare_filtered(r, "samples", o->vm ? "ts, metric, value FROM samples WHERE vm = ?1"
+			     : "ts, metric, value, vm FROM samples WHERE 1",
+			     o->vm ? " ORDER BY metric, ts" : " ORDER BY vm, metric, ts", unit_ms,
+			     &q, e) < 0)
 		goto cleanup;
-	if (o->vm)
-		sqlite3_bind_text(q, 1, o->vm, -1, SQLITE_STATIC);
-	if (has_time_filter(o))
-		bind_window(q, o, unit_ms);
 
 	struct rowloc at = { "samples", 0 };
 	long row = 0;
@@ -748,16 +771,11 @@ static int read_samples(struct reader *r, struct err *e)
 				e) < 0)
 			goto cleanup;
 	}
-	if (rc != SQLITE_DONE) {
-		db_err(r, rc, "samples", 0, e);
-		goto cleanup;
-	}
-	ret = 0;
+	ret = step_end(r, rc, "samples", 0, e);
 cleanup:
 	sqlite3_finalize(q);
 	strbuf_release(&cols);
 	strbuf_release(&tables);
-	strbuf_release(&sql);
 	return ret;
 }
 
@@ -853,11 +871,7 @@ static int read_vms(struct reader *r, struct err *e)
 			vm->cap.source = "declared";
 		}
 	}
-	if (rc != SQLITE_DONE) {
-		db_err(r, rc, "vms", 0, e);
-		goto cleanup;
-	}
-	ret = 0;
+	ret = step_end(r, rc, "vms", 0, e);
 cleanup:
 	sqlite3_finalize(q);
 	strbuf_release(&sql);
@@ -893,14 +907,8 @@ static int read_events(struct reader *r, struct err *e)
 					 : "vm, ts, NULL, message FROM events WHERE 1");
 	if (o->vm)
 		strbuf_addstr(&sql, " AND vm = ?1");
-	if (has_time_filter(o))
-		strbuf_addstr(&sql, window_clause);
-	if (prepare_rows(r, "events", sql.buf, &q, e) < 0)
+	if (prepare_filtered(r, "events", sql.buf, "", unit_ms, &q, e) < 0)
 		goto cleanup;
-	if (o->vm)
-		sqlite3_bind_text(q, 1, o->vm, -1, SQLITE_STATIC);
-	if (has_time_filter(o))
-		bind_window(q, o, unit_ms);
 
 	struct rowloc at = { "events", 0 };
 	long row = 0;
@@ -917,16 +925,13 @@ static int read_events(struct reader *r, struct err *e)
 				   why);
 			continue;
 		}
+		r->src->rows_naive += p.naive != 0;
 		if (t < o->from_ms || t > o->to_ms)
 			continue;
 		vm_add_event(vm, t, EVENT_NOTE, (const char *)sqlite3_column_text(q, 3),
 			     (const char *)sqlite3_column_text(q, 4));
 	}
-	if (rc != SQLITE_DONE) {
-		db_err(r, rc, "events", 0, e);
-		goto cleanup;
-	}
-	ret = 0;
+	ret = step_end(r, rc, "events", 0, e);
 cleanup:
 	sqlite3_finalize(q);
 	strbuf_release(&sql);
@@ -1091,11 +1096,7 @@ static int read_query(struct reader *r, struct err *e)
 		if (take_sample(r, q, -1, vm.buf, vm.len, 0, 1, 2, &unit_ms, &at, e) < 0)
 			goto cleanup;
 	}
-	if (rc != SQLITE_DONE) {
-		db_err(r, rc, NULL, 1, e);
-		goto cleanup;
-	}
-	ret = 0;
+	ret = step_end(r, rc, NULL, 1, e);
 cleanup:
 	sqlite3_finalize(q);
 	strbuf_release(&vm);

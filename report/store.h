@@ -151,6 +151,7 @@ struct source {
 	size_t rows_kept;    /* after --vm/--from/--to filtering and skips */
 	size_t rows_skipped; /* bad rows (diagnosed) */
 	size_t rows_filtered;/* outside --vm/--from/--to */
+	size_t rows_naive;   /* timestamps without Z or an offset: read in the zone */
 };
 
 struct store;

@@ -13,7 +13,6 @@ expect_out "cpu.vcpu3.usage_pct" "seed csv metrics"
 expect_out "interval   5m" "seed csv interval"
 expect_out "2026-10-31T21:30:00Z .. 2026-10-31T21:45:00Z (15m) in every metric" "seed reboot gap"
 expect_out "blocked for more than 120 seconds" "seed kernel event"
-expect_out "naive timestamps" "utc note"
 
 run "$VMPM" inspect --json "$seed/vm1.sqlite"
 expect_rc 0 "inspect seed sqlite"
@@ -49,6 +48,15 @@ expect_rc 0 "inspect bad rows"
 expect_out "bad_value .*1" "bad value counted"
 expect_out "bad.csv' line 3" "bad value located"
 expect_out "bad.csv' line 4" "bad timestamp located"
+
+# Naive timestamps are read in --tz and inspect says so; zoned ones need no note.
+printf 'timestamp,vm,metric,value\n2026-10-31 20:50:00,vm1,cpu.usage_pct,10\n2026-10-31 20:55:00,vm1,cpu.usage_pct,11\n' >"$TMP/naive.csv"
+run "$VMPM" inspect --tz Europe/Paris "$TMP/naive.csv"
+expect_rc 0 "naive in zone"
+expect_out "2 timestamps had no zone (no Z or offset) and were read in Europe/Paris" "naive note"
+expect_out "2026-10-31T19:50:00Z" "naive read in Paris (CET, UTC+1)"
+run "$VMPM" inspect "$SRC/samples/seed-incident/vm1.csv"
+grep -q "had no zone" "$TMP/out" && fail "zoned input got the naive note" || ok
 
 # --vm filters; an absent VM is "nothing found".
 run "$VMPM" inspect --vm nosuch "$seed/vm1.csv"

@@ -435,8 +435,55 @@ static void test_naive_times_with_zone(void **state)
 	assert_int_equal(diag_line(st, DIAG_OUT_OF_ORDER, 0), 3);
 	assert_int_equal(store_diag_total(st, DIAG_DST), 1);
 	assert_int_equal(diag_line(st, DIAG_DST, 0), 4);
+	assert_int_equal(src0(st)->rows_naive, 3);   /* the zoned row is not counted */
 	store_free(st);
 	tz_free(paris);
+}
+
+/* rows_naive counts the rows whose time was read in the zone: one a row
+ * (cached text or not), kept or outside the window; not a zoned, epoch or
+ * unreadable time, nor a row of another VM (its time is not used). */
+static void test_rows_naive(void **state)
+{
+	(void)state;
+	struct import_opts o = IMPORT_OPTS_INIT;
+	o.vm = "vm1";
+	o.to_ms = T0 + MIN_MS;
+	struct store *st = import_ok(
+		"timestamp,vm,metric,value\n"
+		"2026-10-31 20:50:00,vm1,a,1\n"           /* naive */
+		"2026-10-31 20:50:00,vm1,b,2\n"           /* naive, the cached text */
+		"2026-10-31 20:50:00,vm2,a,3\n"           /* another VM: filtered */
+		"2026-10-31T20:51:00Z,vm1,a,4\n"          /* zoned */
+		"2026-10-31 20:51:00+00:00,vm1,b,5\n"     /* an offset */
+		"1793479860,vm1,c,6\n"                    /* epoch seconds */
+		"2026-10-31 20:55:00,vm1,a,7\n"           /* naive, after --to: filtered */
+		"soon,vm1,a,8\n"                          /* unreadable: skipped */
+		"2026-10-31 20:50:30,vm1,a,n/a\n", &o);   /* naive, a bad value: skipped */
+	const struct source *src = src0(st);
+	assert_int_equal(src->rows_read, 9);
+	assert_int_equal(src->rows_kept, 5);
+	assert_int_equal(src->rows_filtered, 2);
+	assert_int_equal(src->rows_skipped, 2);
+	assert_int_equal(src->rows_naive, 4);
+	assert_int_equal(series_of(st, "vm1", "a")->t_ms[0], T0);   /* UTC: no zone given */
+	store_free(st);
+
+	/* wide: one count a row, whatever its cells */
+	struct import_opts w = IMPORT_OPTS_INIT;
+	w.default_vm = "solo";
+	st = import_ok("timestamp,cpu.usage_pct,mem.used_bytes\n"
+		       "2026-10-31 20:50:00,1,2\n"
+		       "2026-10-31T20:51:00Z,3,4\n"
+		       "2026-10-31 20:52:00,,\n", &w);
+	assert_int_equal(src0(st)->rows_naive, 2);
+	assert_int_equal(src0(st)->rows_kept, 3);
+	store_free(st);
+
+	/* none at all */
+	st = import_ok("timestamp,vm,metric,value\n2026-10-31T20:50:00Z,vm1,a,1\n", NULL);
+	assert_int_equal(src0(st)->rows_naive, 0);
+	store_free(st);
 }
 
 /* ---- skipped rows, each with its line -------------------------------------- */
@@ -827,6 +874,7 @@ int main(void)
 		cmocka_unit_test(test_numbers_match_strtod),
 		cmocka_unit_test(test_timestamp_styles),
 		cmocka_unit_test(test_naive_times_with_zone),
+		cmocka_unit_test(test_rows_naive),
 		cmocka_unit_test(test_every_skip_kind),
 		cmocka_unit_test(test_truncated_last_row),
 		cmocka_unit_test(test_fatal_format),

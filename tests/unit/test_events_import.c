@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "importers/import.h"
+#include "report/tz.h"
 
 #define T0 1793479800000LL   /* 2026-10-31T20:50:00Z */
 #define MIN_MS 60000LL
@@ -148,6 +149,47 @@ static void test_events_filter(void **state)
 	store_free(st);
 }
 
+/* Times without Z or an offset are read in the zone and counted in
+ * rows_naive, also when the row is then filtered by time or skipped for its
+ * message; not for another VM's row (its time is not read) or a bad time. */
+static void test_events_rows_naive(void **state)
+{
+	(void)state;
+	struct tz *paris;
+	struct err e = ERR_INIT;
+	if (tz_load(&paris, "Europe/Paris", &e) < 0)
+		fail_msg("%s", e.msg);
+	struct import_opts o = IMPORT_OPTS_INIT;
+	o.ts.zone = paris;
+	o.vm = "vm1";
+	o.to_ms = T0 + MIN_MS;
+	struct store *st = import_ok(
+		"timestamp,vm,source,message\n"
+		"2026-10-31 21:50:00,vm1,a,naive\n"          /* CET: 20:50Z */
+		"2026-10-31T20:50:30Z,vm1,a,zoned\n"
+		"2026-10-31 21:50:00,vm2,a,other vm\n"       /* filtered by VM */
+		"2026-10-31 21:59:00,vm1,a,late\n"           /* filtered by time */
+		"later,vm1,a,bad time\n"
+		"2026-10-31 21:50:40,vm1,a,\n", &o);         /* no message */
+	const struct vm *vm = vm_of(st, "vm1");
+	assert_int_equal(vm->n_events, 2);
+	assert_int_equal(vm->events[0].t_ms, T0);
+	assert_string_equal(vm->events[0].message, "naive");
+	const struct source *src = store_source_at(st, 0);
+	assert_int_equal(src->rows_read, 6);
+	assert_int_equal(src->rows_kept, 2);
+	assert_int_equal(src->rows_filtered, 2);
+	assert_int_equal(src->rows_skipped, 2);
+	assert_int_equal(src->rows_naive, 3);
+	store_free(st);
+	tz_free(paris);
+
+	st = import_ok("timestamp,vm,source,message\n2026-10-31T20:50:00Z,vm1,a,zoned\n"
+		       "1793479800,vm1,a,epoch\n", NULL);
+	assert_int_equal(store_source_at(st, 0)->rows_naive, 0);
+	store_free(st);
+}
+
 static void test_events_skips_and_truncation(void **state)
 {
 	(void)state;
@@ -235,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_events_header_tolerance),
 		cmocka_unit_test(test_events_no_vm_column),
 		cmocka_unit_test(test_events_filter),
+		cmocka_unit_test(test_events_rows_naive),
 		cmocka_unit_test(test_events_skips_and_truncation),
 		cmocka_unit_test(test_events_fatal),
 		cmocka_unit_test(test_events_path),

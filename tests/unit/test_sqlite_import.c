@@ -338,6 +338,67 @@ static void test_naive_times_in_zone(void **state)
 	tz_free(paris);
 }
 
+/*
+ * rows_naive counts the text times read in the zone: samples (also those
+ * then filtered by --from/--to), events of known VMs, a custom query's rows;
+ * never a number, a zoned or an unreadable time.
+ */
+static void test_rows_naive(void **state)
+{
+	char p[600];
+	struct err e = ERR_INIT;
+	struct import_opts o = IMPORT_OPTS_INIT;
+	struct store *st;
+	make_db(fpath(state, "naive-count.db", p),
+		"CREATE TABLE samples(vm TEXT, metric TEXT, ts, value REAL);"
+		"INSERT INTO samples VALUES ('v', 'm', '2026-10-31 20:50:00', 1),"   /* naive */
+		" ('v', 'm', '2026-10-31T20:55:00Z', 2),"
+		" ('v', 'm', '2026-10-31 21:00:00+00:00', 3),"
+		" ('v', 'm', 1793480700, 4),"                                     /* 21:05Z */
+		" ('v', 'm', '2026-10-31T21:10:00.250', 5),"                      /* naive */
+		" ('v', 'm', '2026-10-30', 6),"                                   /* naive */
+		" ('v', 'm', 'garbage', 7),"
+		" ('v', 'm', '2026-11-30 00:00:00', 8);"                          /* naive */
+		"CREATE TABLE events(vm, ts, source, message);"
+		"INSERT INTO events VALUES ('v', '2026-10-31 20:51:00', 'k', 'naive'),"
+		" ('v', '2026-10-31T20:52:00Z', 'k', 'zoned'),"
+		" ('ghost', '2026-10-31 20:53:00', 'k', 'no samples: not read');");
+	st = store_new();
+	assert_int_equal(sqlite_import_path(st, p, &o, &e), 0);
+	const struct source *src = store_source_at(st, 0);
+	assert_int_equal(src->rows_read, 8);
+	assert_int_equal(src->rows_kept, 7);
+	assert_int_equal(src->rows_naive, 4 + 1);
+	assert_int_equal(store_find_vm(st, "v")->n_events, 2);
+	store_free(st);
+
+	/* outside the window: filtered, still read in the zone */
+	o.to_ms = T_MS + 86400000;
+	st = store_new();
+	assert_int_equal(sqlite_import_path(st, p, &o, &e), 0);
+	src = store_source_at(st, 0);
+	assert_int_equal(src->rows_filtered, 1);
+	assert_int_equal(src->rows_kept, 6);
+	assert_int_equal(src->rows_naive, 4 + 1);
+	store_free(st);
+
+	/* a custom query: its rows alone (events are not read) */
+	o = (struct import_opts)IMPORT_OPTS_INIT;
+	o.sqlite_query = "SELECT ts, metric, value FROM samples";
+	st = store_new();
+	assert_int_equal(sqlite_import_path(st, p, &o, &e), 0);
+	assert_int_equal(store_source_at(st, 0)->rows_naive, 4);
+	store_free(st);
+
+	/* numbers only */
+	make_db(fpath(state, "epoch.db", p), default_db);
+	o = (struct import_opts)IMPORT_OPTS_INIT;
+	st = store_new();
+	assert_int_equal(sqlite_import_path(st, p, &o, &e), 0);
+	assert_int_equal(store_source_at(st, 0)->rows_naive, 0);
+	store_free(st);
+}
+
 static void test_samples_view_without_rowid(void **state)
 {
 	char p[600];
@@ -1020,6 +1081,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_default_schema_vms_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ts_units_per_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_naive_times_in_zone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rows_naive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples_view_without_rowid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_rows_diagnosed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_optional_tables_malformed, setup, teardown),

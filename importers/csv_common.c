@@ -1,0 +1,448 @@
+/* What the CSV importers share: see csv_common.h. */
+#include "importers/csv_common.h"
+#include "report/xalloc.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef CSV_CHUNK   /* the fuzzers build with tiny chunks to hit every boundary */
+#define CSV_CHUNK      (256 * 1024)     /* bytes read and parsed at a time */
+#endif
+#define STR_(x) #x
+#define XSTR(x) STR_(x)
+
+/* libcsv's state while inside a field (libcsv.c, FIELD_BEGUN), read after a
+ * csv_parse call to tell a file that ends inside an open quote. */
+#define LIBCSV_FIELD_BEGUN 2
+
+/* Header names (lowercase) and what they mean. */
+static const struct {
+	const char *name;
+	enum csv_col col;
+} aliases[] = {
+	{ "timestamp", CSV_COL_TS }, { "time", CSV_COL_TS }, { "ts", CSV_COL_TS },
+	{ "date", CSV_COL_TS }, { "datetime", CSV_COL_TS }, { "_time", CSV_COL_TS },
+	{ "vm", CSV_COL_VM }, { "host", CSV_COL_VM }, { "hostname", CSV_COL_VM },
+	{ "instance", CSV_COL_VM }, { "vm_id", CSV_COL_VM }, { "vmid", CSV_COL_VM },
+	{ "vm_name", CSV_COL_VM },
+	{ "name", CSV_COL_NAME },
+	{ "metric", CSV_COL_METRIC }, { "metric_name", CSV_COL_METRIC },
+	{ "series", CSV_COL_METRIC },
+	{ "value", CSV_COL_VALUE }, { "val", CSV_COL_VALUE }, { "_value", CSV_COL_VALUE },
+	{ "unit", CSV_COL_UNIT }, { "units", CSV_COL_UNIT },
+	{ "source", CSV_COL_SOURCE }, { "facility", CSV_COL_SOURCE },
+	{ "origin", CSV_COL_SOURCE }, { "component", CSV_COL_SOURCE },
+	{ "program", CSV_COL_SOURCE }, { "category", CSV_COL_SOURCE },
+	{ "kind", CSV_COL_SOURCE }, { "type", CSV_COL_SOURCE },
+	{ "message", CSV_COL_MESSAGE }, { "msg", CSV_COL_MESSAGE }, { "text", CSV_COL_MESSAGE },
+	{ "event", CSV_COL_MESSAGE }, { "description", CSV_COL_MESSAGE },
+	{ "log", CSV_COL_MESSAGE }, { "details", CSV_COL_MESSAGE },
+};
+
+enum csv_col csv_col_of(const char *name)
+{
+	char low[32];
+	size_t n = strlen(name);
+	if (n >= sizeof(low))
+		return CSV_COL_OTHER;
+	for (size_t i = 0; i <= n; i++)
+		low[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(*aliases); i++)
+		if (!strcmp(low, aliases[i].name))
+			return aliases[i].col;
+	return CSV_COL_OTHER;
+}
+
+/* ---- text --------------------------------------------------------------- */
+
+static void trim_set(const char **s, size_t *len, int breaks)
+{
+	const char *p = *s, *end = *s + *len;
+#define BLANK(c) ((c) == ' ' || (c) == '\t' || (breaks && ((c) == '\r' || (c) == '\n')))
+	while (p < end && BLANK(*p))
+		p++;
+	while (end > p && BLANK(end[-1]))
+		end--;
+#undef BLANK
+	*s = p;
+	*len = (size_t)(end - p);
+}
+
+void csv_trim(const char **s, size_t *len)
+{
+	trim_set(s, len, 0);
+}
+
+void csv_trim_text(const char **s, size_t *len)
+{
+	trim_set(s, len, 1);
+}
+
+void csv_show(char *dst, const char *s, size_t len)
+{
+	size_t n = len < CSV_SHOW ? len : CSV_SHOW;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		dst[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	dst[n] = '\0';
+}
+
+const char *csv_name_problem(const char *s, size_t len)
+{
+	if (!len)
+		return "is empty";
+	if (len > STORE_MAX_NAME)
+		return "is longer than " XSTR(STORE_MAX_NAME) " bytes";
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			return "contains a control character";
+	}
+	return NULL;
+}
+
+const char *csv_fixed_vm(const struct import_opts *o)
+{
+	return o->default_vm ? o->default_vm : o->vm;
+}
+
+/* ---- diagnostics -------------------------------------------------------- */
+
+void csv_fail(struct csv_reader *r, enum err_code code, long line, const char *column,
+	      const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	err_at(r->e, code, r->name, line, column, "%s", msg);
+	r->failed = 1;
+}
+
+void csv_remember_bad(struct csv_reader *r, long line, const char *column, const char *detail)
+{
+	if (!r->n_bad++) {
+		r->bad_line = line;
+		snprintf(r->bad_column, sizeof(r->bad_column), "%s", column ? column : "");
+		snprintf(r->bad_detail, sizeof(r->bad_detail), "%s", detail);
+	}
+	if (!r->n_good && r->n_bad >= CSV_BAD_ABORT)
+		csv_fail(r, ERR_DATA, r->bad_line, r->bad_column[0] ? r->bad_column : NULL,
+			 "cannot parse '%s' line %ld%s%s%s: %s; none of the first %d rows could be "
+			 "read", r->name, r->bad_line, r->bad_column[0] ? " column '" : "",
+			 r->bad_column, r->bad_column[0] ? "'" : "", r->bad_detail, CSV_BAD_ABORT);
+}
+
+void csv_bad_row(struct csv_reader *r, enum diag_kind kind, long line, int unterminated,
+		 const char *column, const char *fmt, ...)
+{
+	char detail[300];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	r->src->rows_skipped++;
+	if (unterminated) {
+		store_diag(r->st, DIAG_TRUNCATED, r->name, line, column,
+			   "the file ends inside this row: %s", detail);
+	} else {
+		store_diag(r->st, kind, r->name, line, column, "%s", detail);
+		if (kind == DIAG_EMPTY_VALUE)
+			return;   /* a gap, not a sign of a format we cannot read */
+	}
+	csv_remember_bad(r, line, column, detail);
+}
+
+/* ---- rows --------------------------------------------------------------- */
+
+/* The line the current row starts on. */
+static long row_line(const struct csv_reader *r)
+{
+	return r->line - r->nl_in_row;
+}
+
+/* libcsv's row callback: hands a row with something on it to the importer,
+ * then moves the place on (c: the row end libcsv saw, -1 at the end). */
+static void row_ended(int c, void *priv)
+{
+	struct csv_reader *r = priv;
+	if (r->col == 0) {
+		/* a line break outside a row: blank line, or the LF of a CRLF */
+		if (c == '\r' || (c == '\n' && r->last_term != '\r'))
+			r->line++;
+		r->last_term = c;
+		return;
+	}
+	if (!r->failed && !(r->col == 1 && r->row_bytes == 0)) {   /* else only blanks */
+		if (r->header_done)
+			r->on_row(r, row_line(r), c == -1);
+		else
+			r->on_header(r, row_line(r));
+	}
+	r->col = 0;
+	r->nl_in_row = 0;
+	r->row_bytes = 0;
+	if (c == '\r' || c == '\n')
+		r->line++;
+	r->last_term = c;
+}
+
+void csv_header_field(struct csv_reader *r, const char *f, size_t len)
+{
+	if (r->failed)
+		return;
+	if (r->ncols >= r->max_cols) {
+		csv_fail(r, ERR_LIMIT, row_line(r), NULL,
+			 "cannot read '%s' line %ld: the header has more than %zu columns", r->name,
+			 row_line(r), r->max_cols);
+		return;
+	}
+	csv_trim_text(&f, &len);
+	XGROW(r->names, r->names_cap, r->ncols + 1);
+	r->names[r->ncols++] = xstrndup(f, len);
+}
+
+void csv_note_ignored(struct csv_reader *r, long line, const unsigned char *roles,
+		      const char *why)
+{
+	char list[400];
+	size_t n = 0, count = 0;
+	list[0] = '\0';
+	for (size_t i = 0; i < r->ncols; i++) {
+		if (roles[i])
+			continue;
+		count++;
+		if (n < sizeof(list) - 60) {
+			int w = snprintf(list + n, sizeof(list) - n, "%s'%.40s'", n ? ", " : "",
+					 r->names[i]);
+			if (w > 0)
+				n += (size_t)w;
+		}
+	}
+	if (count)
+		store_diag(r->st, DIAG_OTHER, r->name, line, NULL, "ignored %s %s%s (%s)",
+			   count == 1 ? "column" : "columns", list,
+			   n >= sizeof(list) - 60 ? ", ..." : "", why);
+}
+
+int csv_short_row(struct csv_reader *r, long line, int unterminated)
+{
+	csv_bad_row(r, DIAG_SHORT_ROW, line, unterminated, NULL, "%zu fields, the header has %zu",
+		    r->col, r->ncols);
+	return -1;
+}
+
+void csv_bad_time(struct csv_reader *r, long line, int unterminated, const char *column,
+		  enum ts_rc rc, const char *text, size_t len)
+{
+	char show[CSV_SHOW + 1];
+	csv_show(show, text, len);
+	if (rc == TS_AMBIGUOUS)
+		csv_fail(r, ERR_DATA, line, column,
+			 "cannot parse '%s' line %ld column '%s': %s, got '%s'", r->name, line,
+			 column, ts_strerror(rc), show);
+	else
+		csv_bad_row(r, DIAG_BAD_TIMESTAMP, line, unterminated, column, "%s, got '%s'",
+			    ts_strerror(rc), show);
+}
+
+int csv_row_name(struct csv_reader *r, long line, int unterminated, const char *column,
+		 const char *what, const char *s, size_t len)
+{
+	const char *why = csv_name_problem(s, len);
+	if (!why)
+		return 0;
+	char show[CSV_SHOW + 1];
+	csv_show(show, s, len);
+	csv_bad_row(r, DIAG_BAD_NAME, line, unterminated, column, "the %s '%s' %s", what, show, why);
+	return -1;
+}
+
+void csv_dst_note(struct csv_reader *r, long line, const char *column, const char *text,
+		  size_t len, int dst_note, int64_t t_ms)
+{
+	char when[TS_RFC3339_MAX], show[CSV_SHOW + 1];
+	csv_show(show, text, len);
+	store_diag(r->st, DIAG_DST, r->name, line, column,
+		   "local time '%s' %s the zone's clock change; read as %s", show,
+		   dst_note == 1 ? "happened twice in" : "did not exist, skipped by",
+		   ts_format_rfc3339(t_ms, when));
+}
+
+struct vm *csv_vm(struct csv_reader *r, const char *id, size_t len, long line)
+{
+	struct vm *vm;
+	if (store_vm(r->st, id, len, &vm, r->e) < 0) {
+		csv_fail(r, r->e->code, line, NULL, "cannot import '%s' line %ld: %s", r->name,
+			 line, r->e->msg);
+		return NULL;
+	}
+	return vm;
+}
+
+/* ---- the reader --------------------------------------------------------- */
+
+void csv_reader_init(struct csv_reader *r, struct store *st, const char *name,
+		     const struct import_opts *o, struct err *e, const char *expected,
+		     size_t max_cols, csv_field_fn *on_field, csv_header_fn *on_header,
+		     csv_row_fn *on_row)
+{
+	memset(r, 0, sizeof(*r));
+	csv_init(&r->p, CSV_REPALL_NL);
+	csv_set_realloc_func(&r->p, xrealloc);
+	csv_set_free_func(&r->p, free);
+	csv_set_blk_size(&r->p, 64 * 1024);
+	r->on_field = on_field;
+	r->on_header = on_header;
+	r->on_row = on_row;
+	r->st = st;
+	r->name = name;
+	r->o = o;
+	r->e = e;
+	r->expected = expected;
+	r->max_cols = max_cols;
+	r->sep = ',';
+	r->line = 1;
+}
+
+void csv_reader_release(struct csv_reader *r)
+{
+	csv_free(&r->p);
+	for (size_t i = 0; i < r->ncols; i++)
+		free(r->names[i]);
+	free(r->names);
+}
+
+/* Looks at the first bytes: a BOM to skip, UTF-16 or binary data, the
+ * separator. The bytes to skip, or -1 after csv_fail. */
+static long sniff(struct csv_reader *r, const char *buf, size_t len)
+{
+	size_t skip = len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
+	if (len >= 2 && (!memcmp(buf, "\xff\xfe", 2) || !memcmp(buf, "\xfe\xff", 2))) {
+		csv_fail(r, ERR_FORMAT, 1, NULL,
+			 "cannot read '%s' line 1: the file is UTF-16 text; save it as UTF-8 CSV",
+			 r->name);
+		return -1;
+	}
+	/* the header: the first line with something on it */
+	const char *s = buf + skip, *end = buf + len;
+	long line = 1;
+	for (;;) {
+		const char *p = s;
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+			p++;
+		if (p < end && *p == '\n') {
+			s = p + 1;
+			line++;
+			continue;
+		}
+		break;
+	}
+	const char *nl = memchr(s, '\n', (size_t)(end - s));
+	size_t n = nl ? (size_t)(nl - s) : (size_t)(end - s);
+	if (memchr(s, '\0', n)) {
+		csv_fail(r, ERR_FORMAT, line, NULL,
+			 "cannot read '%s' line %ld: binary data (NUL bytes), not CSV text; %s",
+			 r->name, line, r->expected);
+		return -1;
+	}
+	int comma = 0, semi = 0, tab = 0;
+	for (size_t i = 0; i < n; i++) {
+		comma |= s[i] == ',';
+		semi |= s[i] == ';';
+		tab |= s[i] == '\t';
+	}
+	r->sep = comma ? ',' : semi ? ';' : tab ? '\t' : ',';
+	csv_set_delim(&r->p, r->sep);
+	return (long)skip;
+}
+
+static int feed(struct csv_reader *r, const char *buf, size_t len)
+{
+	if (!r->started) {
+		r->started = 1;
+		long skip = sniff(r, buf, len);
+		if (skip < 0)
+			return -1;
+		buf += skip;
+		len -= (size_t)skip;
+	}
+	if (!len)
+		return 0;
+	r->scan_nl = r->p.quoted || memchr(buf, '"', len) != NULL;
+	size_t done = csv_parse(&r->p, buf, len, r->on_field, row_ended, r);
+	r->fed += len;
+	if (r->failed)
+		return -1;
+	if (done < len) {
+		csv_fail(r, ERR_INTERNAL, r->line, NULL, "cannot read '%s' line %ld: libcsv: %s",
+			 r->name, r->line, csv_strerror(csv_error(&r->p)));
+		return -1;
+	}
+	if (r->p.entry_pos > CSV_FIELD_MAX) {
+		long line = row_line(r);
+		csv_fail(r, ERR_LIMIT, line, NULL,
+			 "cannot read '%s' line %ld: a field runs over %d MiB; is a quote (\") "
+			 "left open on that line?", r->name, line, CSV_FIELD_MAX >> 20);
+		return -1;
+	}
+	return 0;
+}
+
+/* The end of the input: the last row, and what the whole file said. */
+static int finish(struct csv_reader *r)
+{
+	if (r->failed)
+		return -1;
+	if (r->p.pstate == LIBCSV_FIELD_BEGUN && r->p.quoted && r->header_done) {
+		r->src->rows_read++;
+		r->src->rows_skipped++;
+		store_diag(r->st, DIAG_TRUNCATED, r->name, row_line(r), NULL,
+			   "the file ends inside a quoted field; the row was skipped");
+		csv_fini(&r->p, NULL, NULL, NULL);
+	} else {
+		csv_fini(&r->p, r->on_field, row_ended, r);
+	}
+	if (r->failed)
+		return -1;
+	if (!r->header_done)
+		return err_at(r->e, ERR_FORMAT, r->name, 1, NULL, "cannot read '%s' line 1: %s; %s",
+			      r->name, r->fed ? "no header, only blank lines" : "the file is empty",
+			      r->expected);
+	if (!r->n_good && r->n_bad) {
+		const char *col = r->bad_column[0] ? r->bad_column : NULL;
+		return err_at(r->e, ERR_DATA, r->name, r->bad_line, col,
+			      "cannot parse '%s' line %ld%s%s%s: %s; no row of the file could be read",
+			      r->name, r->bad_line, col ? " column '" : "", col ? col : "",
+			      col ? "'" : "", r->bad_detail);
+	}
+	return 0;
+}
+
+int csv_read_buffer(struct csv_reader *r, const char *buf, size_t len)
+{
+	for (size_t off = 0; off < len; off += CSV_CHUNK)
+		if (feed(r, buf + off, len - off < CSV_CHUNK ? len - off : CSV_CHUNK) < 0)
+			return -1;
+	return finish(r);
+}
+
+int csv_read_stream(struct csv_reader *r, FILE *f)
+{
+	char *buf = xmalloc(CSV_CHUNK);
+	int rc = 0;
+	size_t n;
+	while (rc == 0 && (n = fread(buf, 1, CSV_CHUNK, f)) > 0)
+		rc = feed(r, buf, n);
+	if (rc == 0 && ferror(f))
+		rc = err_at(r->e, ERR_IO, r->name, 0, NULL, "cannot read '%s': %s", r->name,
+			    strerror(errno));
+	if (rc == 0)
+		rc = finish(r);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,66 @@
+/*
+ * libFuzzer target of the events CSV importer: any bytes, read as an events
+ * CSV into a fresh store that already holds a VM, then store_finish and
+ * store_free. Each input is read twice, with the default options and with
+ * every option set (a VM filter and default VM, day-first dates, a zone with
+ * clock changes for naive times, a time window), so that both the plain and
+ * the filtering paths are explored.
+ *
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -include report/banned.h \
+ *     -D_POSIX_C_SOURCE=200809L tests/fuzz/fuzz_events.c importers/events_import.c \
+ *     importers/csv_common.c report/[a-z]*.c -lcsv -lm -o /tmp/fz_ev
+ *   /tmp/fz_ev -max_total_time=300 /tmp/events-work tests/fuzz/corpus/events
+ *
+ * ctest replays tests/fuzz/corpus/events/ through it (standalone.c).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "importers/import.h"
+#include "report/tz.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void one(const uint8_t *data, size_t size, const struct import_opts *o)
+{
+	struct store *st = store_new();
+	struct err e = ERR_INIT;
+	struct vm *vm;
+	struct series *s;
+	/* a VM with samples, as when the metrics were imported first */
+	if (store_vm(st, "vm1", 3, &vm, &e) == 0 && vm_series(vm, "cpu.usage_pct", 13, &s, &e) == 0)
+		(void)series_append(s, 1793479800000LL, 50.0);
+	(void)events_import_buffer(st, "fuzz.csv", (const char *)data, size, o, &e);
+	store_finish(st);
+	store_free(st);
+}
+
+/* Europe/Paris, for its clock changes (else a fixed +02:00), loaded once and
+ * kept for the process: the fuzzer's only state. */
+static const struct tz *zone(void)
+{
+	static struct tz *z;
+	static int tried;
+	if (!tried) {
+		struct err e = ERR_INIT;
+		tried = 1;
+		if (tz_load(&z, "Europe/Paris", &e) < 0)
+			(void)tz_load(&z, "+02:00", &e);
+	}
+	return z;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct import_opts plain = IMPORT_OPTS_INIT;
+	one(data, size, &plain);
+	struct import_opts all = IMPORT_OPTS_INIT;
+	all.vm = "vm1";
+	all.default_vm = "vm1";
+	all.ts.order = TS_ORDER_DMY;
+	all.ts.zone = zone();
+	all.from_ms = 0;
+	all.to_ms = 4102444800000LL;   /* 2100-01-01 */
+	one(data, size, &all);
+	return 0;
+}
