@@ -247,6 +247,56 @@ static double clampd(double v, double lo, double hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+/*
+ * How much of the drawn data an extent covers: the line segments of every
+ * series that pass through it (an area's fill counts below its line), for
+ * placing labels where they hide nothing.
+ */
+static size_t data_hits(const struct chart_layout *lay, const struct chart_spec *spec,
+			struct extent b)
+{
+	double span = (double)lay->to_ms - (double)lay->from_ms;
+	double t0 = lay->from_ms + (b.x0 - lay->plot.x) / lay->plot.w * span;
+	double t1 = lay->from_ms + (b.x1 - lay->plot.x) / lay->plot.w * span;
+	double bottom = lay->plot.y + lay->plot.h;
+	size_t hits = 0;
+	for (size_t i = 0; i < spec->n_series; i++) {
+		const struct series *s = spec->series[i].s;
+		size_t lo, hi;
+		if (!s || !s->n)
+			continue;
+		series_range(s, (int64_t)floor(t0), (int64_t)ceil(t1) + 1, &lo, &hi);
+		if (lo > 0)
+			lo--;
+		if (hi < s->n)
+			hi++;
+		for (size_t k = lo; k < hi; k++) {
+			double xa = chart_x(lay, (double)s->t_ms[k]), ya = chart_y(lay, s->v[k]);
+			double xb = xa, yb = ya;
+			if (k + 1 < hi) {
+				xb = chart_x(lay, (double)s->t_ms[k + 1]);
+				yb = chart_y(lay, s->v[k + 1]);
+			}
+			double x0 = xa < xb ? xa : xb, x1 = xa < xb ? xb : xa;
+			double y0 = ya < yb ? ya : yb, y1 = ya < yb ? yb : ya;
+			if (spec->series[i].style == CHART_AREA)
+				y1 = bottom;
+			if (x0 <= b.x1 && b.x0 <= x1 && y0 <= b.y1 && b.y0 <= y1)
+				hits++;
+		}
+	}
+	return hits;
+}
+
+/* Event marker lines (drawn from the strip down through the plot) crossing an extent. */
+static size_t marker_hits(const struct chart_layout *lay, struct extent b)
+{
+	size_t hits = 0;
+	for (size_t i = 0; i < lay->n_markers; i++)
+		hits += lay->markers[i].x >= b.x0 - 2 && lay->markers[i].x <= b.x1 + 2;
+	return hits;
+}
+
 /* ---- layout ---------------------------------------------------------------- */
 
 static double line_h(const struct text_measure *m, enum canvas_face f, double size)
@@ -516,13 +566,13 @@ static void lay_callout(struct chart_layout *lay, const struct chart_spec *spec,
 	set_text(&lay->callout_text, m, CANVAS_FACE_BOLD, f, co->text, p.w - 12);
 	double w = text_w(m, CANVAS_FACE_BOLD, f, lay->callout_text.text) + 10;
 	double h = line_h(m, CANVAS_FACE_BOLD, f) + 6;
-	double px = lay->callout_px, py = lay->callout_py, d = 14;
-	/* where to put the box, best first: up-left of a rising line, then around */
-	const double cand[][2] = {
-		{ px - d - w, py - d - h }, { px + d, py - d - h },
-		{ px - d - w, py + d }, { px + d, py + d },
-		{ px - w / 2, py + d }, { px - w / 2, py - d - h },
-	};
+	double px = lay->callout_px, py = lay->callout_py;
+	/*
+	 * where to put the box, best first: up-left of a rising line, then
+	 * around the point, then further out; the first that clashes with no
+	 * label, hides no data and crosses no event line wins, else the one
+	 * that does least of it
+	 */
 	struct extent avoid[CHART_MAX_CAPACITIES + 1];
 	size_t n_avoid = 0;
 	for (size_t i = 0; i < lay->n_caps; i++)
@@ -530,24 +580,37 @@ static void lay_callout(struct chart_layout *lay, const struct chart_spec *spec,
 			avoid[n_avoid++] = text_extent(&lay->caps[i].label, m);
 	if (lay->has_onset && lay->onset_label.text[0])
 		avoid[n_avoid++] = text_extent(&lay->onset_label, m);
-	size_t best = SIZE_MAX;
-	for (size_t k = 0; k < sizeof(cand) / sizeof(*cand) && best == SIZE_MAX; k++) {
-		struct extent b = { cand[k][0], cand[k][0] + w, cand[k][1], cand[k][1] + h };
-		if (b.x0 < p.x + 2 || b.x1 > p.x + p.w - 2 || b.y0 < p.y + 2 || b.y1 > p.y + p.h - 2)
-			continue;
-		int clash = 0;
-		for (size_t i = 0; i < n_avoid; i++)
-			clash |= overlap(b, avoid[i]);
-		if (!clash)
-			best = k;
-	}
-	double bx, by;
-	if (best == SIZE_MAX) {
-		bx = clampd(cand[0][0], p.x + 2, p.x + p.w - 2 - w);
-		by = clampd(cand[0][1], p.y + 2, p.y + p.h - 2 - h);
-	} else {
-		bx = cand[best][0];
-		by = cand[best][1];
+	static const double dist[] = { 14, 30, 54, 90 };
+	double bx = clampd(px - 14 - w, p.x + 2, p.x + p.w - 2 - w);
+	double by = clampd(py - 14 - h, p.y + 2, p.y + p.h - 2 - h);
+	size_t best_score = SIZE_MAX;
+	for (size_t di = 0; di < sizeof(dist) / sizeof(*dist) && best_score; di++) {
+		double d = dist[di];
+		const double cand[][2] = {
+			{ px - d - w, py - d - h }, { px + d, py - d - h },
+			{ px - d - w, py + d }, { px + d, py + d },
+			{ px - w / 2, py + d }, { px - w / 2, py - d - h },
+		};
+		for (size_t k = 0; k < sizeof(cand) / sizeof(*cand); k++) {
+			struct extent b = { cand[k][0], cand[k][0] + w, cand[k][1], cand[k][1] + h };
+			if (b.x0 < p.x + 2 || b.x1 > p.x + p.w - 2 || b.y0 < p.y + 2 ||
+			    b.y1 > p.y + p.h - 2)
+				continue;
+			size_t score = 0;
+			for (size_t i = 0; i < n_avoid; i++)
+				score += overlap(b, avoid[i]) ? 1000 : 0;
+			score += 10 * data_hits(lay, spec, b) + marker_hits(lay, b);
+			score += di;   /* nearer is better when all else is equal */
+			if (score < best_score) {
+				best_score = score;
+				bx = b.x0;
+				by = b.y0;
+			}
+			if (score == di) {
+				best_score = 0;
+				break;
+			}
+		}
 	}
 	lay->callout_box = (struct chart_rect){ bx, by, w, h };
 	place(&lay->callout_text, bx + 5, by + 3 + ascent(m, CANVAS_FACE_BOLD, f),
@@ -650,7 +713,8 @@ int chart_layout_new(struct chart_layout **out, const struct chart_spec *spec,
 	lay->plot.h = plot_bottom - top;
 
 	/* value ticks, then the left margin their labels need */
-	int max_ticks = (int)clampd(floor(lay->plot.h / (4.5 * f)), 1, 8);
+	/* at least two intervals (three labels) once the plot is 40 pt tall */
+	int max_ticks = (int)clampd(floor(lay->plot.h / (4.5 * f)), lay->plot.h >= 40 ? 2 : 1, 8);
 	axis_value_ticks(lay->empty ? NAN : lo * lay->factor, lay->empty ? NAN : hi * lay->factor,
 			 &h, spec->unit, max_ticks, &lay->y);
 	double lw = 0;
@@ -709,10 +773,36 @@ int chart_layout_new(struct chart_layout **out, const struct chart_spec *spec,
 			set_text(t, m, CANVAS_FACE_BOLD, f, spec->onset_label, lay->plot.w / 2);
 			double w = text_w(m, CANVAS_FACE_BOLD, f, t->text);
 			double base = lay->plot.y + ascent(m, CANVAS_FACE_BOLD, f) + 3;
-			if (lay->onset_x + 3 + w <= px1 - 2)
-				place(t, lay->onset_x + 3, base, CANVAS_ALIGN_LEFT);
-			else
-				place(t, lay->onset_x - 3, base, CANVAS_ALIGN_RIGHT);
+			double row = line_h(m, CANVAS_FACE_BOLD, f) + 2;
+			/*
+			 * beside the line, right then left, top row then lower:
+			 * the first that crosses no event line and hides no data
+			 */
+			const struct { int left; double dy; } cand[] = {
+				{ 0, 0 }, { 1, 0 }, { 0, row }, { 1, row }, { 0, 2 * row }, { 1, 2 * row },
+			};
+			size_t best = SIZE_MAX, best_score = SIZE_MAX;
+			for (size_t k = 0; k < sizeof(cand) / sizeof(*cand); k++) {
+				double x = cand[k].left ? lay->onset_x - 3 : lay->onset_x + 3;
+				double b = base + cand[k].dy;
+				if ((cand[k].left ? x - w < px0 + 2 : x + w > px1 - 2) ||
+				    b + 2 > lay->plot.y + lay->plot.h)
+					continue;
+				place(t, x, b, cand[k].left ? CANVAS_ALIGN_RIGHT : CANVAS_ALIGN_LEFT);
+				struct extent ex = text_extent(t, m);
+				size_t score = 4 * marker_hits(lay, ex) + data_hits(lay, spec, ex);
+				if (score < best_score) {
+					best = k;
+					best_score = score;
+				}
+				if (!score)
+					break;
+			}
+			if (best == SIZE_MAX)
+				best = lay->onset_x + 3 + w <= px1 - 2 ? 0 : 1;
+			place(t, cand[best].left ? lay->onset_x - 3 : lay->onset_x + 3,
+			      base + cand[best].dy,
+			      cand[best].left ? CANVAS_ALIGN_RIGHT : CANVAS_ALIGN_LEFT);
 		}
 	}
 	lay_capacities(lay, spec, m, f);

@@ -43,6 +43,9 @@ static const char *const schema_values[] = {
 	"baseline_min", "baseline_max", "incident_min", "incident_max", "others", "message",
 	"source", "is_peak", "current", "recommended", "demand", "headroom", "time", "time_utc",
 	"n", "what", "title", "cause_title", "has_range", "zone_is_utc", "symptom",
+	"rose", "has_incident_range", "check", "typical", "peak", "typical_pct", "peak_pct",
+	"has_capacity", "end_in_gap", "during_incident", "swap_peak", "has_swap", "read_peak",
+	"write_peak", "received_peak", "received_typical", "pinned", "one_vcpu",
 	NULL
 };
 
@@ -74,6 +77,7 @@ static const char *const schema_phrases[] = {
 	"evidence.per_vcpu", "evidence.pinned_vcpu", "evidence.growth", "evidence.flat_top",
 	"evidence.sharp_drop", "evidence.leads_symptom", "evidence.busy_all_along",
 	"evidence.recurring", "evidence.event",
+	"check.cpu", "check.memory", "check.disk", "check.network", "check.steal",
 	"verdict.ruled_out", "verdict.consequence", "verdict.contributing", "verdict.no_data",
 	"verdict.symptom",
 	"rec.memory_size", "rec.vcpu_count", "rec.single_thread", "rec.move_host",
@@ -214,6 +218,31 @@ void report_free(struct report *r)
 
 /* ---- formatting --------------------------------------------------------------------- */
 
+/* A whole number with thousands separators: "2,053". */
+static void fmt_grouped(char *buf, size_t cap, double v, const char *tail)
+{
+	char digits[32], out[48];
+	long long n = llround(fabs(v));
+	int len = snprintf(digits, sizeof(digits), "%lld", n);
+	size_t k = 0;
+	if (v < 0 && n)
+		out[k++] = '-';
+	for (int i = 0; i < len && k + 2 < sizeof(out); i++) {
+		if (i && (len - i) % 3 == 0)
+			out[k++] = ',';
+		out[k++] = digits[i];
+	}
+	out[k] = '\0';
+	snprintf(buf, cap, "%s%s", out, tail);
+}
+
+/* Counts per second without a unit in their name ("disk.iops"). */
+static int is_rate_count(const char *metric)
+{
+	size_t n = strlen(metric);
+	return n >= 5 && !strcmp(metric + n - 5, ".iops");
+}
+
 static void fmt_metric(char *buf, size_t cap, const char *metric, double v)
 {
 	if (!isfinite(v)) {
@@ -226,6 +255,27 @@ static void fmt_metric(char *buf, size_t cap, const char *metric, double v)
 		snprintf(buf, cap, fabs(v) >= 10 || r == round(r) ? "%.0f%%" : "%.1f%%", r);
 		return;
 	}
+	if (u == UNIT_NONE && is_rate_count(metric))
+		u = UNIT_PER_S;
+	/* counts read as whole numbers with separators: "2,053/s", not "2.05k/s" */
+	if ((u == UNIT_NONE || u == UNIT_PER_S) && fabs(v) >= 100 && fabs(v) < 1e9) {
+		fmt_grouped(buf, cap, v, u == UNIT_PER_S ? "/s" : "");
+		return;
+	}
+	if (u == UNIT_BYTES && fabs(v) >= 1000) {
+		/* "0.99 GiB", not "1015 MiB": never four digits before a unit */
+		static const char *const iec[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+		double x = fabs(v);
+		size_t k = 0;
+		while (x >= 1000 && k + 1 < sizeof(iec) / sizeof(*iec)) {
+			x /= 1024;
+			k++;
+		}
+		if (x < 1) {
+			snprintf(buf, cap, "%s%.2f %s", v < 0 ? "-" : "", x, iec[k]);
+			return;
+		}
+	}
 	units_format(v, u, buf, cap);
 }
 
@@ -235,7 +285,8 @@ static void capitalize(char *md)
 	for (char *p = md; *p; p++) {
 		if (*p == '*' || *p == '_' || *p == ' ')
 			continue;
-		if (*p >= 'a' && *p <= 'z')
+		/* "vCPU" keeps its case */
+		if (*p >= 'a' && *p <= 'z' && !(p[1] >= 'A' && p[1] <= 'Z'))
 			*p = (char)(*p - 'a' + 'A');
 		return;
 	}
@@ -279,17 +330,22 @@ static void set_utc(const struct report *r, struct tvals *v, const char *name, i
 	tvals_set(v, name, buf);
 }
 
-static void set_date(const struct report *r, struct tvals *v, const char *name, int64_t ms)
+/* A date in the template's format ("%e" pads with a blank: drop it and doubled blanks). */
+static void fmt_date(const struct report *r, char *out, size_t cap, int64_t ms)
 {
 	char buf[64];
 	ts_format(buf, sizeof(buf), r->date_fmt, ms, r->zone);
-	/* "%e" pads with a blank: drop it and doubled blanks */
-	char out[64];
 	size_t k = 0;
-	for (size_t i = 0; buf[i] && k + 1 < sizeof(out); i++)
+	for (size_t i = 0; buf[i] && k + 1 < cap; i++)
 		if (!(buf[i] == ' ' && (k == 0 || out[k - 1] == ' ')))
 			out[k++] = buf[i];
 	out[k] = '\0';
+}
+
+static void set_date(const struct report *r, struct tvals *v, const char *name, int64_t ms)
+{
+	char out[64];
+	fmt_date(r, out, sizeof(out), ms);
 	tvals_set(v, name, out);
 }
 
@@ -298,6 +354,8 @@ static void fmt_duration(char *buf, size_t cap, int64_t ms)
 	long min = (long)((ms + 30000) / 60000);
 	if (min < 120)
 		snprintf(buf, cap, "%ld min", min);
+	else if (min < 48 * 60 && min % 60 == 0)
+		snprintf(buf, cap, "%ld h", min / 60);
 	else if (min < 48 * 60)
 		snprintf(buf, cap, "%ld h %ld min", min / 60, min % 60);
 	else
@@ -378,12 +436,23 @@ static int set_lead(const struct report *r, struct tvals *s, int64_t lead_ms, st
 	return rc;
 }
 
+/* The metric of a record, with "cpu.vcpu*.usage_pct" made concrete by its vCPU. */
+static const char *evidence_metric(const struct evidence *ev, char *buf, size_t cap)
+{
+	if (ev->vcpu >= 0 && strchr(ev->metric, '*')) {
+		snprintf(buf, cap, "cpu.vcpu%d.usage_pct", ev->vcpu);
+		return buf;
+	}
+	return ev->metric;
+}
+
 /* One evidence record worded by its phrase, appended to out as Markdown. */
-static int evidence_sentence(const struct report *r, const struct evidence *ev,
+static int evidence_sentence(const struct report *r, const struct evidence *ev, int no_lead,
 			     struct strbuf *out, struct err *e)
 {
 	struct tvals *s = tvals_scope(r->v);
-	const char *m = ev->metric;
+	char mbuf[ANALYSIS_METRIC_MAX + 16];
+	const char *m = evidence_metric(ev, mbuf, sizeof(mbuf));
 	char *words = metric_words(r, m);
 	tvals_set(s, "metric", words);
 	free(words);
@@ -403,6 +472,11 @@ static int evidence_sentence(const struct report *r, const struct evidence *ev,
 		set_pct(s, "pct_of_capacity", ev->share);
 	else
 		tvals_set(s, "pct_of_capacity", "");
+	if (unit_of_metric(m) == UNIT_PCT && ev->capacity == 100) {
+		/* "5% of 100% (5%)" says nothing a percentage does not */
+		tvals_set(s, "capacity", "");
+		tvals_set(s, "pct_of_capacity", "");
+	}
 	{
 		char q1[UNITS_MAX], q3[UNITS_MAX];
 		fmt_metric(q1, sizeof(q1), m, ev->baseline_q1);
@@ -424,7 +498,7 @@ static int evidence_sentence(const struct report *r, const struct evidence *ev,
 	tvals_setf(s, "vcpu", "%d", ev->vcpu);
 	tvals_set(s, "message", ev->message ? ev->message : "");
 	tvals_set(s, "source", ev->metric);
-	int rc = set_lead(r, s, ev->lead_ms, e);
+	int rc = set_lead(r, s, no_lead ? INT64_MIN : ev->lead_ms, e);
 	switch (ev->kind) {
 	case EVIDENCE_PER_VCPU: {
 		double bmin = INFINITY, bmax = -INFINITY, imin = INFINITY, imax = -INFINITY, sum = 0;
@@ -435,12 +509,27 @@ static int evidence_sentence(const struct report *r, const struct evidence *ev,
 			imax = fmax(imax, ev->vcpus[i].incident);
 			sum += ev->vcpus[i].baseline;
 		}
+		double isum = 0;
+		for (size_t i = 0; i < ev->n_vcpus; i++)
+			isum += ev->vcpus[i].incident;
 		tvals_setf(s, "n_vcpus", "%zu", ev->n_vcpus);
 		set_metric(s, "baseline", "_pct", ev->n_vcpus ? sum / ev->n_vcpus : NAN);
 		set_metric(s, "baseline_min", "_pct", bmin);
 		set_metric(s, "baseline_max", "_pct", bmax);
 		set_metric(s, "incident_min", "_pct", imin);
 		set_metric(s, "incident_max", "_pct", imax);
+		/* ranges that collapse when printed ("14% to 14%") are left out */
+		char x[UNITS_MAX], y[UNITS_MAX];
+		fmt_metric(x, sizeof(x), "_pct", bmin);
+		fmt_metric(y, sizeof(y), "_pct", bmax);
+		tvals_flag(s, "has_range", strcmp(x, y) != 0);
+		fmt_metric(x, sizeof(x), "_pct", imin);
+		fmt_metric(y, sizeof(y), "_pct", imax);
+		tvals_flag(s, "has_incident_range", strcmp(x, y) != 0);
+		/* every vCPU rose together: the mean at least doubled, by 20 points or more */
+		double bm = ev->n_vcpus ? sum / ev->n_vcpus : NAN;
+		double im = ev->n_vcpus ? isum / ev->n_vcpus : NAN;
+		tvals_flag(s, "rose", im >= 2 * bm && im - bm >= 20);
 		break;
 	}
 	case EVIDENCE_PINNED_VCPU:
@@ -464,6 +553,147 @@ static int evidence_sentence(const struct report *r, const struct evidence *ev,
 	}
 	tvals_free(s);
 	return rc;
+}
+
+/*
+ * Which records to word, and in what order. Several records often state one
+ * fact twice (a change that started at 18:25, and "changed first, at
+ * 18:25"; each vCPU's level, and the vCPUs' mean level): each record states
+ * facts of some classes about a family of metrics, and a record whose facts
+ * are already stated is left out. The strongest records are taken first;
+ * with by_family they are then grouped by family (the order in which the
+ * families first came), so that the sentences about memory come together.
+ */
+enum fact {
+	FACT_LEVEL = 1,     /* its level during the incident against before */
+	FACT_PEAK = 2,      /* its worst value, against the capacity */
+	FACT_START = 4,     /* when it began to change */
+	FACT_TOD = 8,       /* against the same hours on other days */
+	FACT_OWN = 16       /* a fact of its own (an event, a routine) */
+};
+
+static unsigned evidence_facts(const struct evidence *ev)
+{
+	switch (ev->kind) {
+	case EVIDENCE_PER_VCPU:
+	case EVIDENCE_PINNED_VCPU:
+		return FACT_LEVEL;
+	case EVIDENCE_CHANGE_VS_BASELINE:
+		return FACT_LEVEL | (ev->lead_ms != INT64_MIN ? FACT_START : 0);
+	case EVIDENCE_GROWTH:
+		return FACT_LEVEL | FACT_PEAK | FACT_START;
+	case EVIDENCE_PEAK_VS_CAPACITY:
+		return FACT_PEAK;
+	case EVIDENCE_FLAT_TOP:     /* its level for most of the incident, at the limit */
+		return FACT_PEAK | FACT_LEVEL;
+	case EVIDENCE_LEADS_SYMPTOM:
+		return FACT_START;
+	case EVIDENCE_SAME_TIME_OF_DAY:
+		return FACT_TOD;
+	default:
+		return FACT_OWN;
+	}
+}
+
+/* Lower is stronger: what shows the resource ran out comes first. */
+static int evidence_rank(enum evidence_kind k)
+{
+	switch (k) {
+	case EVIDENCE_PINNED_VCPU: return 0;
+	case EVIDENCE_PEAK_VS_CAPACITY: case EVIDENCE_FLAT_TOP: return 1;
+	case EVIDENCE_GROWTH: case EVIDENCE_SHARP_DROP: return 2;
+	case EVIDENCE_PER_VCPU: case EVIDENCE_CHANGE_VS_BASELINE: return 3;
+	case EVIDENCE_LEADS_SYMPTOM: return 4;
+	case EVIDENCE_SAME_TIME_OF_DAY: return 5;
+	default: return 6;
+	}
+}
+
+/* The metrics one fact is about: the CPU's, memory in use, else the metric itself. */
+static void evidence_family(const struct evidence *ev, char *buf, size_t cap)
+{
+	const char *m = ev->metric;
+	if (ev->kind == EVIDENCE_EVENT)
+		snprintf(buf, cap, "event:%s", ev->message ? ev->message : "");
+	else if (ev->kind == EVIDENCE_PER_VCPU || ev->kind == EVIDENCE_PINNED_VCPU ||
+		 !strncmp(m, "cpu.vcpu", 8) || !strcmp(m, "cpu.usage_pct"))
+		snprintf(buf, cap, "cpu");
+	else if (!strncmp(m, "mem.used_", 9))
+		snprintf(buf, cap, "mem.used");
+	else
+		snprintf(buf, cap, "%s", m);
+}
+
+#define EVIDENCE_PICK_MAX 5
+
+/*
+ * Fills pick[] with indices into rr->evidence; returns how many (at most
+ * max). Bit i of *no_lead: pick[i]'s start time was given by an earlier one.
+ */
+static size_t evidence_pick(const struct resource_result *rr, size_t max, int by_family,
+			    size_t *pick, unsigned *no_lead)
+{
+	unsigned nl = 0;
+	size_t order[64], n = 0, chosen[EVIDENCE_PICK_MAX], nc = 0;
+	char fam[EVIDENCE_PICK_MAX + 64][ANALYSIS_METRIC_MAX + 8];
+	unsigned facts[EVIDENCE_PICK_MAX + 64];
+	size_t nf = 0;
+	if (max > EVIDENCE_PICK_MAX)
+		max = EVIDENCE_PICK_MAX;
+	for (size_t i = 0; i < rr->n_evidence && n < 64; i++)
+		order[n++] = i;
+	if (by_family) {   /* stable sort by rank */
+		for (size_t i = 1; i < n; i++)
+			for (size_t j = i; j > 0 && evidence_rank(rr->evidence[order[j]].kind) <
+						  evidence_rank(rr->evidence[order[j - 1]].kind); j--) {
+				size_t t = order[j];
+				order[j] = order[j - 1];
+				order[j - 1] = t;
+			}
+	}
+	for (size_t i = 0; i < n && nc < max; i++) {
+		const struct evidence *ev = &rr->evidence[order[i]];
+		char f[ANALYSIS_METRIC_MAX + 8];
+		evidence_family(ev, f, sizeof(f));
+		unsigned have = evidence_facts(ev);
+		int dup = 0;
+		for (size_t k = 0; k < nf && !dup; k++)
+			dup = !strcmp(fam[k], f) && (facts[k] & have);
+		/* a start time already given (for another metric) is not given again */
+		int said = 0;
+		for (size_t k = 0; k < nc && !said; k++)
+			said = (facts[k] & FACT_START) && ev->started_ms != INT64_MIN &&
+			       rr->evidence[chosen[k]].started_ms == ev->started_ms;
+		if (said && have == FACT_START)
+			dup = 1;
+		if (dup)
+			continue;
+		if (said)
+			nl |= 1u << nc;
+		chosen[nc++] = order[i];
+		snprintf(fam[nf], sizeof(fam[nf]), "%s", f);
+		facts[nf++] = have;
+	}
+	*no_lead = 0;
+	if (!by_family) {
+		memcpy(pick, chosen, nc * sizeof(*pick));
+		*no_lead = nl;
+		return nc;
+	}
+	/* grouped by family, families in the order they first came */
+	size_t k = 0;
+	int used[EVIDENCE_PICK_MAX] = { 0 };
+	for (size_t i = 0; i < nc; i++) {
+		if (used[i])
+			continue;
+		for (size_t j = i; j < nc; j++)
+			if (!used[j] && !strcmp(fam[i], fam[j])) {
+				used[j] = 1;
+				*no_lead |= (nl >> j & 1u) << k;
+				pick[k++] = chosen[j];
+			}
+	}
+	return k;
 }
 
 /* The values of a recommendation, formatted in its unit. */
@@ -497,9 +727,9 @@ static const struct resource_result *cause_result(const struct analysis *a)
 /* The figure that shows how far the cause ran out: growth, else peak, else change. */
 static const struct evidence *peak_evidence(const struct resource_result *rr)
 {
-	static const enum evidence_kind order[] = { EVIDENCE_GROWTH, EVIDENCE_PEAK_VS_CAPACITY,
-						    EVIDENCE_FLAT_TOP, EVIDENCE_CHANGE_VS_BASELINE,
-						    EVIDENCE_PINNED_VCPU };
+	static const enum evidence_kind order[] = { EVIDENCE_PINNED_VCPU, EVIDENCE_GROWTH,
+						    EVIDENCE_PEAK_VS_CAPACITY,
+						    EVIDENCE_FLAT_TOP, EVIDENCE_CHANGE_VS_BASELINE };
 	if (!rr)
 		return NULL;
 	for (size_t k = 0; k < sizeof(order) / sizeof(*order); k++)
@@ -507,6 +737,134 @@ static const struct evidence *peak_evidence(const struct resource_result *rr)
 			if (rr->evidence[i].kind == order[k])
 				return &rr->evidence[i];
 	return NULL;
+}
+
+/* ---- checks: each resource's level from the samples ------------------------------------ */
+
+static int cmp_double(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * The median and the maximum of a series (or of the sum of two, sample by
+ * sample where both have one) over [from, to); 0 without a sample.
+ */
+static int level_of(const struct series *a, const struct series *b, int64_t from, int64_t to,
+		    double *typical, double *peak)
+{
+	size_t alo = 0, ahi = 0, blo = 0, bhi = 0;
+	if (a)
+		series_range(a, from, to, &alo, &ahi);
+	if (b)
+		series_range(b, from, to, &blo, &bhi);
+	size_t cap = (ahi - alo) + (bhi - blo), n = 0;
+	if (!cap)
+		return 0;
+	double *v = xmalloc(cap * sizeof(*v));
+	size_t i = alo, j = blo;
+	while (i < ahi || j < bhi) {
+		if (j >= bhi || (i < ahi && a->t_ms[i] < b->t_ms[j]))
+			v[n++] = a->v[i++];
+		else if (i >= ahi || b->t_ms[j] < a->t_ms[i])
+			v[n++] = b->v[j++];
+		else
+			v[n++] = a->v[i++] + b->v[j++];
+	}
+	qsort(v, n, sizeof(*v), cmp_double);
+	*typical = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	*peak = v[n - 1];
+	free(v);
+	return 1;
+}
+
+/* The phrase check.RESOURCE for item it, from the samples over the incident or the window. */
+static int set_check(const struct report *r, struct tvals *it, enum resource res,
+		     struct err *e)
+{
+	const struct analysis *a = r->a;
+	const struct vm *vm = r->vm;
+	int64_t from = a->has_incident ? a->incident.onset_ms : a->from_ms;
+	int64_t to = a->has_incident ? a->incident.end_ms : a->to_ms + 1;
+	double typ = NAN, peak = NAN, t2, p2;
+	int ok = 0;
+	struct tvals *s = tvals_scope(it);
+	tvals_flag(s, "during_incident", a->has_incident);
+	switch (res) {
+	case RESOURCE_CPU: {
+		const struct series *cs = vm_find_series(vm, "cpu.usage_pct");
+		if (cs && a->vcpus > 0 && (ok = level_of(cs, NULL, from, to, &typ, &peak))) {
+			set_metric(s, "typical", "_pct", typ / a->vcpus);
+			set_metric(s, "peak", "_pct", peak / a->vcpus);
+		}
+		tvals_setf(s, "n_vcpus", "%d", a->vcpus);
+		break;
+	}
+	case RESOURCE_MEMORY: {
+		const struct series *ms = vm_find_series(vm, "mem.used_bytes");
+		if (ms && (ok = level_of(ms, NULL, from, to, &typ, &peak))) {
+			set_metric(s, "typical", "_bytes", typ);
+			set_metric(s, "peak", "_bytes", peak);
+			int cap = isfinite(a->mem_bytes) && a->mem_bytes > 0;
+			tvals_flag(s, "has_capacity", cap);
+			set_metric(s, "capacity", "_bytes", a->mem_bytes);
+			set_pct(s, "typical_pct", cap ? typ / a->mem_bytes : NAN);
+			set_pct(s, "peak_pct", cap ? peak / a->mem_bytes : NAN);
+		}
+		const struct series *ss = vm_find_series(vm, "swap.used_bytes");
+		int swapped = ss && level_of(ss, NULL, from, to, &t2, &p2) && p2 >= 64.0 * 1048576;
+		tvals_flag(s, "has_swap", swapped);
+		if (swapped)
+			set_metric(s, "swap_peak", "_bytes", p2);
+		break;
+	}
+	case RESOURCE_DISK:
+		ok = level_of(vm_find_series(vm, "disk.read_bytes_per_s"),
+			      vm_find_series(vm, "disk.write_bytes_per_s"), from, to, &typ, &peak);
+		if (ok) {
+			set_metric(s, "typical", "_bytes_per_s", typ);
+			set_metric(s, "peak", "_bytes_per_s", peak);
+		}
+		break;
+	case RESOURCE_NETWORK:
+		ok = level_of(vm_find_series(vm, "net.tx_bytes_per_s"), NULL, from, to, &typ, &peak);
+		if (ok) {
+			set_metric(s, "typical", "_bytes_per_s", typ);
+			set_metric(s, "peak", "_bytes_per_s", peak);
+		}
+		if (level_of(vm_find_series(vm, "net.rx_bytes_per_s"), NULL, from, to, &t2, &p2)) {
+			set_metric(s, "received_typical", "_bytes_per_s", t2);
+			set_metric(s, "received_peak", "_bytes_per_s", p2);
+		} else {
+			tvals_set(s, "received_typical", "");
+		}
+		break;
+	case RESOURCE_STEAL:
+		ok = level_of(vm_find_series(vm, "cpu.steal_pct"), NULL, from, to, &typ, &peak);
+		if (ok) {
+			set_metric(s, "typical", "_pct", typ);
+			set_metric(s, "peak", "_pct", peak);
+		}
+		break;
+	default:
+		break;
+	}
+	int rc = 0;
+	tvals_set(it, "check", "");
+	if (ok) {
+		char key[32];
+		struct strbuf sb = STRBUF_INIT;
+		snprintf(key, sizeof(key), "check.%s", analysis_resource_name(res));
+		rc = phrase_md(r, key, s, &sb, e);
+		if (rc == 0) {
+			capitalize(sb.buf);
+			tvals_set_md(it, "check", sb.buf);
+		}
+		strbuf_release(&sb);
+	}
+	tvals_free(s);
+	return rc;
 }
 
 /* Sentences given for each resource that is not the cause: the strongest first. */
@@ -541,6 +899,7 @@ static int set_values(struct report *r, struct err *e)
 	tvals_flag(v, "hint_unmatched", a->dq.hint_unmatched);
 	set_date(r, v, "date", a->has_incident ? a->incident.onset_ms : a->to_ms);
 
+	tvals_flag(v, "one_vcpu", a->vcpus == 1);
 	if (a->vcpus > 0)
 		tvals_setf(v, "vcpus", "%d", a->vcpus);
 	else
@@ -611,24 +970,47 @@ static int set_values(struct report *r, struct err *e)
 	tvals_setf(v, "n_resets", "%zu", dq->n_resets_total);
 	tvals_flag(v, "has_gaps", dq->n_gaps_total > 0);
 	tvals_flag(v, "has_resets", dq->n_resets_total > 0);
-	tvals_setf(v, "gaps_in_incident", "%zu", dq->gaps_in_incident);
-	tvals_setf(v, "resets_in_incident", "%zu", dq->resets_in_incident);
 	size_t n_notes = 0;
 	for (size_t i = 0; i < r->vm->n_events; i++)
 		n_notes += r->vm->events[i].kind == EVENT_NOTE;
 	tvals_setf(v, "n_events", "%zu", n_notes);
-	for (size_t i = 0; i < dq->n_gaps && i < 20; i++) {
+	/*
+	 * A gap counts as in the incident when it overlaps it at all (the
+	 * analyzer counts only gaps wholly inside): a gap across the incident's
+	 * end means its end is not known to the minute.
+	 */
+	size_t overlapping = 0;
+	for (size_t i = 0; i < dq->n_gaps; i++) {
+		const struct dq_gap *g = &dq->gaps[i];
+		int over = a->has_incident && g->from_ms < a->incident.end_ms &&
+			   g->to_ms > a->incident.onset_ms;
+		overlapping += over || g->in_incident;
+		if (i >= 20)
+			continue;
 		struct tvals *it = tvals_item(v, "gaps");
-		set_date(r, it, "from", dq->gaps[i].from_ms);
-		char t1[64], t2[64];
-		ts_format(t1, sizeof(t1), "%F %H:%M", dq->gaps[i].from_ms, r->zone);
-		ts_format(t2, sizeof(t2), "%H:%M", dq->gaps[i].to_ms, r->zone);
-		tvals_set(it, "from", t1);
-		tvals_set(it, "to", t2);
-		fmt_duration(buf, sizeof(buf), dq->gaps[i].to_ms - dq->gaps[i].from_ms);
+		char d1[64], d2[64], t1[64], t2[64];
+		ts_format(d1, sizeof(d1), "%F", g->from_ms, r->zone);
+		ts_format(d2, sizeof(d2), "%F", g->to_ms, r->zone);
+		char day[64];
+		ts_format(t1, sizeof(t1), r->time_fmt, g->from_ms, r->zone);
+		ts_format(t2, sizeof(t2), r->time_fmt, g->to_ms, r->zone);
+		fmt_date(r, day, sizeof(day), g->from_ms);
+		tvals_setf(it, "from", "%s %s", day, t1);
+		if (strcmp(d1, d2)) {
+			fmt_date(r, day, sizeof(day), g->to_ms);
+			tvals_setf(it, "to", "%s %s", day, t2);
+		} else {
+			tvals_set(it, "to", t2);
+		}
+		fmt_duration(buf, sizeof(buf), g->to_ms - g->from_ms);
 		tvals_set(it, "length", buf);
-		tvals_flag(it, "in_incident", dq->gaps[i].in_incident);
+		tvals_flag(it, "in_incident", over || g->in_incident);
+		tvals_flag(it, "end_in_gap", a->has_incident && g->from_ms < a->incident.end_ms &&
+				g->to_ms >= a->incident.end_ms);
 	}
+	tvals_setf(v, "gaps_in_incident", "%zu",
+		   overlapping > dq->gaps_in_incident ? overlapping : dq->gaps_in_incident);
+	tvals_setf(v, "resets_in_incident", "%zu", dq->resets_in_incident);
 	for (size_t i = 0; i < store_source_count(r->st); i++) {
 		const struct source *src = store_source_at(r->st, i);
 		struct tvals *it = tvals_item(v, "sources");
@@ -641,9 +1023,12 @@ static int set_values(struct report *r, struct err *e)
 
 	/* root cause: the cause's evidence as sentences */
 	const struct resource_result *cr = cause_result(a);
-	for (size_t i = 0; cr && i < cr->n_evidence; i++) {
+	size_t pick[EVIDENCE_PICK_MAX];
+	unsigned no_lead = 0;
+	size_t n_pick = cr ? evidence_pick(cr, EVIDENCE_PICK_MAX, 1, pick, &no_lead) : 0;
+	for (size_t i = 0; i < n_pick; i++) {
 		struct strbuf sb = STRBUF_INIT;
-		if (evidence_sentence(r, &cr->evidence[i], &sb, e) < 0) {
+		if (evidence_sentence(r, &cr->evidence[pick[i]], no_lead >> i & 1u, &sb, e) < 0) {
 			strbuf_release(&sb);
 			return -1;
 		}
@@ -678,17 +1063,30 @@ static int set_values(struct report *r, struct err *e)
 		}
 		tvals_set_md(it, "verdict", sb.buf);
 		strbuf_reset(&sb);
-		for (size_t k = 0; k < rr->n_evidence && k < REASONS_MAX; k++) {
+		unsigned rnl = 0;
+		size_t rp[EVIDENCE_PICK_MAX], nrp = evidence_pick(rr, REASONS_MAX, 0, rp, &rnl);
+		for (size_t k = 0; k < nrp; k++) {
 			if (sb.len)
 				strbuf_addch(&sb, ' ');
-			if (evidence_sentence(r, &rr->evidence[k], &sb, e) < 0) {
+			if (evidence_sentence(r, &rr->evidence[rp[k]], rnl >> k & 1u, &sb, e) < 0) {
 				strbuf_release(&sb);
 				return -1;
 			}
 		}
 		tvals_set_md(it, "reasons", sb.buf);
 		strbuf_release(&sb);
+		if (set_check(r, it, rr->resource, e) < 0)
+			return -1;
 	}
+
+	/* one task held one vCPU: the summary says so instead of "all busy" */
+	int pinned = 0;
+	for (size_t i = 0; cr && i < cr->n_evidence; i++)
+		if (cr->evidence[i].kind == EVIDENCE_PINNED_VCPU && !pinned) {
+			pinned = 1;
+			tvals_setf(v, "vcpu", "%d", cr->evidence[i].vcpu);
+		}
+	tvals_flag(v, "pinned", pinned);
 
 	/* the fix: the first recommendation, worded by fix.KIND, for the summary */
 	tvals_set(v, "fix", "");
@@ -830,17 +1228,26 @@ static int table_timeline(struct report *r, struct err *e)
 		rows[n++] = (struct tl_row){ ev->t_ms, 3, what };
 	}
 	qsort(rows, n, sizeof(*rows), cmp_tl);
-	static const double widths3[] = { 1.3, 0.95, 4.4 }, widths2[] = { 1.3, 5.35 };
+	static const double widths3[] = { 1.6, 0.95, 4.1 }, widths2[] = { 1.6, 5.05 };
 	size_t ncols = r->zone_utc ? 2 : 3;
 	struct doc_table *t = doc_table(r->doc, ncols, r->zone_utc ? widths2 : widths3);
 	if (phrase_row(r, r->zone_utc ? "table.timeline_utc" : "table.timeline", s, t, 1, ncols,
 		       e) < 0)
 		goto done;
+	char last_day[16] = "";
 	for (size_t i = 0; i < n; i++) {
-		char t1[64], t2[64], d1[16], d2[16];
-		ts_format(t1, sizeof(t1), "%a %d %b %H:%M", rows[i].t_ms, r->zone);
+		/* the date in the template's format where it changes, then times only */
+		char t1[160], t2[64], d1[16], d2[16], day[96], tm[64];
 		ts_format(d1, sizeof(d1), "%F", rows[i].t_ms, r->zone);
 		ts_format(d2, sizeof(d2), "%F", rows[i].t_ms, NULL);
+		ts_format(tm, sizeof(tm), r->time_fmt, rows[i].t_ms, r->zone);
+		if (strcmp(d1, last_day)) {
+			fmt_date(r, day, sizeof(day), rows[i].t_ms);
+			snprintf(t1, sizeof(t1), "%s %s", day, tm);
+			snprintf(last_day, sizeof(last_day), "%s", d1);
+		} else {
+			snprintf(t1, sizeof(t1), "%s", tm);
+		}
 		ts_format(t2, sizeof(t2), strcmp(d1, d2) ? "%d %b %H:%M" : "%H:%M", rows[i].t_ms, NULL);
 		const char *cells[] = { t1, r->zone_utc ? rows[i].what : t2, rows[i].what };
 		doc_table_row(t, 0, cells);
@@ -923,10 +1330,17 @@ static int figures(struct report *r, struct err *e)
 		}
 		const struct evidence *pe = peak_evidence(cause_result(a));
 		if (pe) {
-			char *w = metric_words(r, pe->metric);
+			char mb[ANALYSIS_METRIC_MAX + 16];
+			const char *pm = evidence_metric(pe, mb, sizeof(mb));
+			char *w = metric_words(r, pm);
 			tvals_set(s, "what", w);
 			free(w);
-			fmt_metric(buf, sizeof(buf), pe->metric, pe->value);
+			/* "397%" of a 4-vCPU VM reads as "99%" of what it has */
+			if (unit_of_metric(pm) == UNIT_PCT && isfinite(pe->capacity) &&
+			    pe->capacity > 100)
+				fmt_metric(buf, sizeof(buf), "_pct", 100 * pe->value / pe->capacity);
+			else
+				fmt_metric(buf, sizeof(buf), pm, pe->value);
 			if (add_figure(r, s, "figure.peak", buf, values, labels, &n, e) < 0)
 				goto done;
 		}
@@ -1105,33 +1519,54 @@ static int add_chart(struct report *r, const char *id, int small, struct err *e)
 		}
 		sp->events = c->events;
 		sp->n_events = ne;
-		/* the call-out: the peak of the cause's figure */
+		/*
+		 * the call-out: the peak of the cause's figure, on a line the
+		 * chart draws (else on the drawn line that went highest)
+		 */
 		const struct evidence *pe = peak_evidence(cause_result(a));
-		const struct series *ps = pe ? vm_find_series(r->vm, pe->metric) : NULL;
-		if (ps && ps->n) {
-			size_t lo, hi, best = SIZE_MAX;
+		char mb[ANALYSIS_METRIC_MAX + 16];
+		const char *pm = pe ? evidence_metric(pe, mb, sizeof(mb)) : NULL;
+		const struct series *ps = NULL;
+		size_t best = SIZE_MAX;
+		for (size_t k = 0; pm && k < n; k++)
+			if (c->series[k].s && !strcmp(c->series[k].s->metric, pm))
+				ps = c->series[k].s;
+		for (size_t k = 0; !ps && pm && k < n; k++) {
+			const struct series *cs = c->series[k].s;
+			size_t lo, hi;
+			if (!cs)
+				continue;
+			series_range(cs, a->incident.onset_ms, a->incident.end_ms, &lo, &hi);
+			for (size_t i = lo; i < hi; i++)
+				if (best == SIZE_MAX || cs->v[i] > ps->v[best]) {
+					ps = cs;
+					best = i;
+				}
+		}
+		if (ps && best == SIZE_MAX) {
+			size_t lo, hi;
 			series_range(ps, a->incident.onset_ms, a->incident.end_ms, &lo, &hi);
 			for (size_t i = lo; i < hi; i++)
 				if (best == SIZE_MAX || ps->v[i] > ps->v[best])
 					best = i;
-			if (best != SIZE_MAX) {
-				char *w = metric_words(r, pe->metric);
-				tvals_set(s, "what", w);
-				free(w);
-				set_metric(s, "value", pe->metric, ps->v[best]);
-				set_time(r, s, "time", ps->t_ms[best]);
-				if (phrase_plain(r, "chart.callout", s, &txt, e) < 0) {
-					tvals_free(s);
-					return -1;
-				}
-				c->callout = (struct chart_callout){ ps->t_ms[best], ps->v[best],
-								     keep(c, txt) };
-				sp->callout = &c->callout;
+		}
+		if (ps && best != SIZE_MAX) {
+			char *w = metric_words(r, ps->metric);
+			tvals_set(s, "what", w);
+			free(w);
+			set_metric(s, "value", ps->metric, ps->v[best]);
+			set_time(r, s, "time", ps->t_ms[best]);
+			if (phrase_plain(r, "chart.callout", s, &txt, e) < 0) {
+				tvals_free(s);
+				return -1;
 			}
+			c->callout = (struct chart_callout){ ps->t_ms[best], ps->v[best],
+							     keep(c, txt) };
+			sp->callout = &c->callout;
 		}
 		tvals_free(s);
 	}
-	double h = cause ? 290 : small ? 120 : 180;
+	double h = cause ? 290 : small ? 128 : 180;
 	doc_chart(r->doc, h, c->name, draw_chart, c);
 	return 0;
 }

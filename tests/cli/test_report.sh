@@ -55,6 +55,62 @@ if command -v pdftotext >/dev/null; then
 	pdftotext "$TMP/paris.pdf" - | grep -q "Time (CET)" && ok || fail "zone column"
 fi
 
+# Customers in Cyrillic and Greek come out of the PDF as text.
+for name in "ООО Ромашка" "Ελληνική Εταιρεία"; do
+	run "$VMPM" report --customer "$name" --events "$seed/events.csv" -o "$TMP/intl.pdf" "$seed/vm1.csv"
+	expect_rc 0 "report for '$name'"
+	if command -v pdftotext >/dev/null; then
+		pdftotext -f 1 -l 1 "$TMP/intl.pdf" - | grep -q "$name" && ok || fail "pdftotext lacks '$name'"
+	fi
+done
+
+# New York: times in its zone, its abbreviation beside them, UTC in the timeline.
+run "$VMPM" report --tz America/New_York --events "$seed/events.csv" -o "$TMP/ny.pdf" "$seed/vm1.csv"
+expect_rc 0 "report in America/New_York"
+if command -v pdftotext >/dev/null; then
+	pdftotext "$TMP/ny.pdf" - | tr -s ' \n' ' ' >"$TMP/ny.txt"
+	grep -q "at 16:50 EDT" "$TMP/ny.txt" && ok || fail "onset in EDT: $(head -c 600 "$TMP/ny.txt")"
+	grep -q "Time (EDT)" "$TMP/ny.txt" && ok || fail "zone column in EDT"
+fi
+
+# The seed's root cause states each fact once; counts read with separators.
+if command -v pdftotext >/dev/null; then
+	sed -n '/Root cause/,/What the visitors/p' "$TMP/seed.txt" >"$TMP/rc.txt"
+	[ "$(grep -c 'at 18:25' "$TMP/rc.txt")" -eq 1 ] && ok || fail "18:25 given twice: $(cat "$TMP/rc.txt")"
+	grep -q "2,053/s" "$TMP/seed.flat" && ok || fail "disk operations without separators"
+	grep -q "none during the incident\|1 during the incident" "$TMP/seed.flat" && ok || fail "gaps during the incident"
+fi
+
+# A custom template: Letter paper and a logo PNG with alpha (drawn as RGB).
+mkdir -p "$TMP/letter"
+cp "$SRC/templates/postmortem/phrases.md" "$TMP/letter/"
+sed 's/^paper:.*/paper: letter\nlogo: logo.png/' "$SRC/templates/postmortem/template.md" >"$TMP/letter/template.md"
+if command -v python3 >/dev/null; then
+	python3 - "$TMP/letter/logo.png" <<'PY'
+import struct, sys, zlib
+w, h = 48, 24
+rows = b"".join(b"\0" + b"".join(struct.pack("BBBB", 31, 95, 153, (x * 255) // (w - 1))
+				   for x in range(w)) for y in range(h))
+def chunk(t, d):
+	return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d) & 0xffffffff)
+png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0))
+       + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+open(sys.argv[1], "wb").write(png)
+PY
+	run "$VMPM" report --template "$TMP/letter" --events "$seed/events.csv" -o "$TMP/letter.pdf" "$seed/vm1.csv"
+	expect_rc 0 "letter template with a logo"
+	if command -v pdfinfo >/dev/null; then
+		pdfinfo "$TMP/letter.pdf" | grep -q "^Page size: *612 x 792 pts" && ok || fail "letter size: $(pdfinfo "$TMP/letter.pdf" | grep 'Page size')"
+	fi
+	if command -v pdfimages >/dev/null; then
+		pdfimages -list "$TMP/letter.pdf" | awk 'NR > 2 && $4 == 48 && $5 == 24 && $6 == "rgb" { n++ } END { exit !n }' \
+			&& ok || fail "logo not drawn as a 48x24 RGB image: $(pdfimages -list "$TMP/letter.pdf" | head -5)"
+	fi
+	if command -v qpdf >/dev/null; then
+		qpdf --check "$TMP/letter.pdf" >/dev/null 2>&1 && ok || fail "qpdf --check letter.pdf"
+	fi
+fi
+
 # A bad template: its location, exit 6, no output.
 mkdir -p "$TMP/bad"
 cp "$SRC/templates/postmortem/phrases.md" "$TMP/bad/"

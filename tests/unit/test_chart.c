@@ -389,6 +389,74 @@ static void test_layout_numbers(void **state)
 	strbuf_release(&out);
 }
 
+/* The extent of a placed text, measured as the layout measures it. */
+static void extent_of(const struct chart_text *t, const struct text_measure *m, double *x0,
+		      double *x1, double *y0, double *y1)
+{
+	double w = m->width(m->self, t->face, t->size, t->text);
+	struct canvas_font_metrics fm = m->metrics(m->self, t->face, t->size);
+	*x0 = t->x - (t->align == CANVAS_ALIGN_CENTER ? w / 2 : t->align == CANVAS_ALIGN_RIGHT ? w : 0);
+	*x1 = *x0 + w;
+	*y0 = t->y - fm.ascent;
+	*y1 = t->y + fm.descent;
+}
+
+/*
+ * The report's small multiples (a 120 to 130 pt box at 7 pt, the page's
+ * width) label at least three values; the onset label crosses no event
+ * line and the call-out box hides no sample of the data.
+ */
+static void test_small_and_placement(void **state)
+{
+	(void)state;
+	struct strbuf out = STRBUF_INIT;
+	struct canvas *c = canvas_trace_new(&out);
+	struct text_measure m = text_measure_canvas(c);
+	struct err e = ERR_INIT;
+	for (double h = 110; h <= 140; h += 10) {
+		struct example x;
+		ex_vcpu(&x);
+		x.spec.font_pt = 7;
+		x.spec.capacities = NULL;
+		x.spec.n_capacities = 0;
+		x.spec.y.max = 100;
+		for (int k = 0; k < 4; k++)
+			x.series[k].style = CHART_LINE;
+		struct chart_layout *lay;
+		assert_int_equal(chart_layout_new(&lay, &x.spec, &m, (struct chart_rect){ 0, 0, 487, h },
+						  &e), 0);
+		if (lay->n_yt < 3)
+			fail_msg("a %g pt chart labels %zu values", h, lay->n_yt);
+		chart_layout_free(lay);
+	}
+	/* an event just after the onset: the label moves off its line */
+	struct example x;
+	ex_memory(&x);
+	x.events[0].t_ms = at("2026-10-31T20:55:00Z");
+	struct chart_layout *lay;
+	assert_int_equal(chart_layout_new(&lay, &x.spec, &m, (struct chart_rect){ 0, 0, 487, 290 },
+					  &e), 0);
+	double x0, x1, y0, y1;
+	extent_of(&lay->onset_label, &m, &x0, &x1, &y0, &y1);
+	for (size_t i = 0; i < lay->n_markers; i++)
+		if (lay->markers[i].x >= x0 && lay->markers[i].x <= x1)
+			fail_msg("onset label %.1f..%.1f crosses event line %zu at %.1f", x0, x1, i,
+				 lay->markers[i].x);
+	assert_true(lay->has_callout);
+	const struct chart_rect *b = &lay->callout_box;
+	for (size_t k = 0; k < x.spec.n_series; k++) {
+		const struct series *s = x.spec.series[k].s;
+		for (size_t i = 0; i < s->n; i++) {
+			double px = chart_x(lay, (double)s->t_ms[i]), py = chart_y(lay, s->v[i]);
+			if (px >= b->x && px <= b->x + b->w && py >= b->y && py <= b->y + b->h)
+				fail_msg("the call-out hides sample %zu of series %zu", i, k);
+		}
+	}
+	chart_layout_free(lay);
+	canvas_free(c);
+	strbuf_release(&out);
+}
+
 /* Degenerate specs fail cleanly or draw safely. */
 static void test_bad_and_extreme(void **state)
 {
@@ -541,6 +609,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layout_numbers),
+		cmocka_unit_test(test_small_and_placement),
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_bad_and_extreme),
 		cmocka_unit_test(test_pdf_vs_cairo),

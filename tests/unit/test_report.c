@@ -168,8 +168,8 @@ static void test_memory_case(void **state)
 	assert_true(strstr(b.dump.buf, "\"cause\"") < strstr(b.dump.buf, "page 2 "));
 	/* then the sections, in order */
 	static const char *const order[] = {
-		"Timeline", "Time (UTC)", "Throughput fell to", "Root cause", "Memory", "ran out",
-		"Ruled out", "CPU", "Not the cause", "Recommendations", "Add memory",
+		"Timeline", "Time (UTC)", "Throughput fell to", "Root cause", "The cause was",
+		"memory", "Ruled out", "CPU", "Not the cause", "Recommendations", "Add memory",
 		"Data appendix", "Sampling interval", "Made by",
 	};
 	in_order(&b, order, sizeof(order) / sizeof(*order));
@@ -234,6 +234,104 @@ static void test_no_incident(void **state)
 	release(&b);
 }
 
+/* The text between the first `from` and the next `to` after it (malloc'd). */
+static char *section(const struct built *b, const char *from, const char *to)
+{
+	const char *x = strstr(b->text.buf, from);
+	if (!x)
+		fail_msg("no '%s' in:\n%s", from, b->text.buf);
+	const char *y = strstr(x, to);
+	size_t n = y ? (size_t)(y - x) : strlen(x);
+	char *s = malloc(n + 1);
+	memcpy(s, x, n);
+	s[n] = '\0';
+	return s;
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle))
+		n++;
+	return n;
+}
+
+/*
+ * The root cause states each fact once: 1 to 5 bullets, no start time given
+ * twice ("the change started at 18:25" and "changed first, at 18:25"), no
+ * two identical bullets, and nothing that says the cause did not rise.
+ */
+static void check_root_cause(enum synth_kind kind)
+{
+	struct built b;
+	build(&b, kind, NULL);
+	assert_true(b.a->has_incident);
+	char *rc = section(&b, "Root cause", "Ruled out");
+	size_t bullets = count(rc, "\xE2\x80\xA2");
+	if (bullets < 1 || bullets > 5)
+		fail_msg("%zu facts in the root cause of %s:\n%s", bullets, synth_names[kind], rc);
+	static const char *const starts[] = { "started at ", "changed first, at ", "starting at " };
+	for (size_t i = 0; i < 3; i++)
+		for (const char *p = strstr(rc, starts[i]); p; p = strstr(p + 1, starts[i])) {
+			char when[16];
+			snprintf(when, sizeof(when), "%.5s", p + strlen(starts[i]));
+			size_t n = 0;
+			for (size_t k = 0; k < 3; k++) {
+				char pat[48];
+				snprintf(pat, sizeof(pat), "%s%s", starts[k], when);
+				n += count(rc, pat);
+			}
+			if (n != 1)
+				fail_msg("start %s given %zu times in %s:\n%s", when, n,
+					 synth_names[kind], rc);
+		}
+	assert_null(strstr(rc, "nothing rose"));
+	assert_null(strstr(rc, " was 2053"));   /* counts read "2,053" */
+	free(rc);
+	release(&b);
+}
+
+static void test_root_cause_once(void **state)
+{
+	(void)state;
+	static const enum synth_kind kinds[] = { SYNTH_SWAP_STORM, SYNTH_SLOW_LEAK, SYNTH_CPU_ALL,
+						 SYNTH_CPU_PINNED, SYNTH_STEAL, SYNTH_DISK_IOPS,
+						 SYNTH_NET_LIMIT };
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)
+		check_root_cause(kinds[i]);
+}
+
+/* Without an incident, "What we checked" says something of every resource. */
+static void test_no_incident_sentences(void **state)
+{
+	(void)state;
+	struct built b;
+	build(&b, SYNTH_QUIET, NULL);
+	char *w = section(&b, "What we checked", "Data appendix");
+	static const char *const said[] = { "vCPUs were", "busy on average", "Memory in use was",
+					    "The disk read and wrote", "The VM sent",
+					    "CPU steal (time the host" };
+	for (size_t i = 0; i < sizeof(said) / sizeof(*said); i++)
+		if (!strstr(w, said[i]))
+			fail_msg("'%s' missing from:\n%s", said[i], w);
+	assert_null(strstr(b.text.buf, "Confidence:"));   /* nothing to be confident of */
+	free(w);
+	release(&b);
+}
+
+/* A "none" case shows on page one the numbers that say each resource had room. */
+static void test_none_page_one(void **state)
+{
+	(void)state;
+	struct built b;
+	build(&b, SYNTH_HANG, NULL);
+	assert_int_equal(page_of(&b, "No resource ran out"), 0);
+	assert_int_equal(page_of(&b, "busy on average during the incident"), 0);
+	assert_int_equal(page_of(&b, "Memory in use was"), 0);
+	assert_int_equal(page_of(&b, "The VM sent"), 0);
+	release(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +339,9 @@ int main(void)
 		cmocka_unit_test(test_cpu_case),
 		cmocka_unit_test(test_none_case),
 		cmocka_unit_test(test_no_incident),
+		cmocka_unit_test(test_root_cause_once),
+		cmocka_unit_test(test_no_incident_sentences),
+		cmocka_unit_test(test_none_page_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
