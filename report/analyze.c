@@ -2259,7 +2259,9 @@ static void data_quality(struct ctx *c)
 			g.n_metrics++;
 			j++;
 		}
-		g.in_incident = a->has_incident && g.from_ms >= c->onset && g.to_ms <= c->end;
+		/* any overlap: a gap that swallows the incident's end makes the
+		 * end uncertain just as one in its middle hides part of it */
+		g.in_incident = a->has_incident && g.from_ms < c->end && g.to_ms > c->onset;
 		dq->n_gaps_total++;
 		dq->gaps_in_incident += (size_t)g.in_incident;
 		if (dq->n_gaps < ANALYSIS_MAX_LISTED) {
