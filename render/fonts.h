@@ -8,8 +8,9 @@
  * match only when it really is that family and weight in a TrueType file
  * (libharu embeds nothing else); otherwise the Debian folder
  * /usr/share/fonts/truetype/dejavu/ is tried. The coverage of each file comes
- * from fontconfig's scan of the file itself, so it is right whichever way the
- * file was found.
+ * from fontconfig's scan of the file itself (as kept in its cache when the
+ * file came from a match, else scanned here), so it is right whichever way
+ * the file was found.
  *
  *   struct font_set *fs;
  *   if (font_set_find(&fs, NULL, &e) < 0)
