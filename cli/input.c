@@ -2,18 +2,16 @@
  * Shared input options and loading for every command that reads data.
  */
 #include "cli/cli.h"
+#include "report/outfile.h"
 #include "report/strbuf.h"
 #include "report/tstamp.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 void cli_error(const char *fmt, ...)
 {
@@ -268,43 +266,5 @@ int cli_write_file(const char *path, const void *data, size_t len, struct err *e
 			return err_set(e, ERR_OUTPUT, "cannot write to standard output");
 		return 0;
 	}
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	if (!tmp)
-		return err_set(e, ERR_OUTPUT, "out of memory writing '%s'", path);
-	snprintf(tmp, plen + 16, "%s.tmpXXXXXX", path);
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		free(tmp);
-		return err_set(e, ERR_OUTPUT, "cannot write '%s': %s", path, strerror(errno));
-	}
-	const char *p = data;
-	size_t left = len;
-	while (left) {
-		ssize_t w = write(fd, p, left);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto fail;
-		p += w;
-		left -= (size_t)w;
-	}
-	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0)
-		goto fail;
-	free(tmp);
-	return 0;
-fail:
-	err_set(e, ERR_OUTPUT, "cannot write '%s': %s", path, strerror(errno));
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return -1;
+	return outfile_write(path, data, len, e);
 }

@@ -4,6 +4,7 @@
  * optional backend slots. The contract is in canvas.h.
  */
 #include "render/canvas.h"
+#include "report/outfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1335,49 +1336,7 @@ void canvas_free(struct canvas *c)
 
 int canvas_write_file(const char *path, const void *data, size_t len, struct err *e)
 {
-	struct strbuf tmp = STRBUF_INIT;
-	const char *p = data;
-	int fd = -1, saved;
-
-	/* O_EXCL on a name of our own; the mode honours the umask, unlike mkstemp. */
-	for (unsigned n = 0; fd < 0 && n < 100; n++) {
-		strbuf_reset(&tmp);
-		strbuf_addf(&tmp, "%s.tmp%ld.%u", path, (long)getpid(), n);
-		fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-		if (fd < 0 && errno != EEXIST)
-			break;
-	}
-	if (fd < 0)
-		goto fail;
-	while (len) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			goto fail_unlink;
-		p += w;
-		len -= (size_t)w;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail_unlink;
-	}
-	fd = -1;
-	if (rename(tmp.buf, path) < 0)
-		goto fail_unlink;
-	strbuf_release(&tmp);
-	return 0;
-fail_unlink:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp.buf);
-	errno = saved;
-fail:
-	saved = errno;
-	strbuf_release(&tmp);
-	return err_at(e, ERR_OUTPUT, path, 0, NULL, "cannot write '%s': %s", path,
-		      strerror(saved ? saved : EIO));
+	return outfile_write(path, data, len, e);
 }
 
 #undef MISUSE

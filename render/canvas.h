@@ -416,10 +416,7 @@ int canvas_failed(const struct canvas *c);
 /* Helpers for backends. */
 /* Offset from the anchor to the start of a text of the given width. */
 double canvas_align_offset(enum canvas_align align, double width);
-/*
- * Writes data to path through a temporary file in the same folder and a
- * rename; on failure (ERR_OUTPUT naming path) nothing is left behind.
- */
+/* Writes a backend's output: outfile_write (report/outfile.h), atomic. */
 int canvas_write_file(const char *path, const void *data, size_t len, struct err *e);
 
 #endif
