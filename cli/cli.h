@@ -92,6 +92,10 @@ int cli_load(struct cli_input *in, struct store **out);
  */
 const struct vm *cli_pick_vm(const struct store *st, const char *vm_id, int *code);
 
+/* -1 (printed) when out is one of the inputs: an output never overwrites
+ * the data it was made from. */
+int cli_check_output(const struct cli_input *in, const char *out);
+
 /* Matches "--name VALUE" and "--name=VALUE" at argv[*i]; sets *val. */
 int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **val);
 

@@ -188,7 +188,7 @@ static void text_vm(struct strbuf *sb, const struct vm *vm)
 	} else {
 		strbuf_addstr(sb, "memory size unknown (pass --memory)");
 	}
-	if (vm->cap.source)
+	if (vm->cap.source && (vm->cap.vcpus || vm->cap.mem_bytes))
 		strbuf_addf(sb, " (%s)", vm->cap.source);
 	strbuf_addch(sb, '\n');
 	text_resizes(sb, vm);
@@ -501,7 +501,7 @@ int cmd_inspect(int argc, char **argv)
 	} else {
 		text_sources(&sb, st);
 		if (!store_vm_count(st))
-			strbuf_addstr(&sb, "no samples (in the --vm/--from/--to window)\n");
+			strbuf_addstr(&sb, "no samples (see the sources and diagnostics above and below)\n");
 		for (size_t i = 0; i < store_vm_count(st); i++)
 			if (!only || store_vm_at(st, i) == only)
 				text_vm(&sb, store_vm_at(st, i));

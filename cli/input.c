@@ -211,6 +211,13 @@ int cli_load(struct cli_input *in, struct store **out)
 		if (events_import_path(st, in->events[i], &in->o, &e) < 0)
 			goto fail;
 	store_finish(st);
+	if (in->o.sqlite_query)
+		for (size_t i = 0; i < store_source_count(st); i++)
+			if (!strstr(store_source_at(st, i)->format, "SQLite") &&
+			    strcmp(store_source_at(st, i)->format, "events CSV"))
+				fprintf(stderr, "vmpostmortem: warning: --sqlite-query applies to "
+					"SQLite inputs only; '%s' was read as %s\n",
+					store_source_at(st, i)->path, store_source_at(st, i)->format);
 	if (in->vcpus || in->mem_bytes) {
 		for (size_t i = 0; i < store_vm_count(st); i++) {
 			struct vm *vm = (struct vm *)store_vm_at(st, i);
@@ -228,35 +235,65 @@ fail:
 	return cli_fail(&e);
 }
 
+/* "'a.csv', 'b.db'": the inputs, for messages about all of them. */
+static void add_inputs(struct strbuf *sb, const struct store *st)
+{
+	for (size_t i = 0; i < store_source_count(st); i++)
+		strbuf_addf(sb, "%s'%s'", i ? ", " : "", store_source_at(st, i)->path);
+}
+
 const struct vm *cli_pick_vm(const struct store *st, const char *vm_id, int *code)
 {
 	*code = EXIT_OK;
 	size_t n = store_vm_count(st);
+	struct strbuf sb = STRBUF_INIT;
 	if (vm_id) {
 		const struct vm *vm = store_find_vm(st, vm_id);
 		if (!vm || !vm->n_series) {
-			cli_error("no data for vm '%s' in the input (in the --from/--to window); "
-				  "run 'vmpostmortem inspect' to list the VMs", vm_id);
+			add_inputs(&sb, st);
+			cli_error("no data for vm '%s' in %s; 'vmpostmortem inspect' lists the "
+				  "VMs and time ranges an export holds", vm_id, sb.buf);
 			*code = EXIT_NOTHING;
+			vm = NULL;
 		}
+		strbuf_release(&sb);
 		return vm;
 	}
 	if (n == 1)
 		return store_vm_at(st, 0);
 	if (n == 0) {
-		cli_error("the input holds no samples (in the --from/--to window)");
+		add_inputs(&sb, st);
+		cli_error("no samples in %s; 'vmpostmortem inspect' shows the rows that were "
+			  "skipped or outside --from/--to", sb.buf);
+		strbuf_release(&sb);
 		*code = EXIT_NOTHING;
 		return NULL;
 	}
-	struct strbuf names = STRBUF_INIT;
 	for (size_t i = 0; i < n && i < 5; i++)
-		strbuf_addf(&names, "%s%s", i ? ", " : "", store_vm_at(st, i)->id);
+		strbuf_addf(&sb, "%s%s", i ? ", " : "", store_vm_at(st, i)->id);
 	if (n > 5)
-		strbuf_addf(&names, " and %zu more", n - 5);
-	cli_error("the input holds %zu VMs; pass --vm with one of: %s", n, names.buf);
-	strbuf_release(&names);
+		strbuf_addf(&sb, " and %zu more", n - 5);
+	cli_error("the input holds %zu VMs; pass --vm with one of: %s", n, sb.buf);
+	strbuf_release(&sb);
 	*code = EXIT_USAGE;
 	return NULL;
+}
+
+int cli_check_output(const struct cli_input *in, const char *out)
+{
+	for (size_t i = 0; i < in->n_files; i++)
+		if (outfile_same(in->files[i], out)) {
+			cli_error("the output '%s' is the input '%s'; give another -o path", out,
+				  in->files[i]);
+			return -1;
+		}
+	for (size_t i = 0; i < in->n_events; i++)
+		if (outfile_same(in->events[i], out)) {
+			cli_error("the output '%s' is the events file '%s'; give another -o path",
+				  out, in->events[i]);
+			return -1;
+		}
+	return 0;
 }
 
 int cli_write_file(const char *path, const void *data, size_t len, struct err *e)

@@ -89,6 +89,21 @@ run "$VMPM" inspect --tz Mars/Olympus "$seed/vm1.csv"
 expect_rc 2 "bad zone"
 expect_err "Mars/Olympus" "bad zone named"
 
+# A header-only file: nothing found, the file named.
+printf 'timestamp,vm,metric,value\n' >"$TMP/hdr.csv"
+run "$VMPM" analyze "$TMP/hdr.csv"
+expect_err "hdr.csv" "header-only file named"
+
+# --sqlite-query on a CSV input is not silently ignored.
+run "$VMPM" inspect --sqlite-query 'SELECT 1, 2, 3' "$seed/vm1.csv"
+expect_rc 0 "sqlite-query on csv"
+expect_err "applies to SQLite inputs only" "sqlite-query on csv warned"
+
+# Unknown capacity reads once, without a second pair of parentheses.
+printf 'timestamp,vm,metric,value\n2026-10-31T20:50:00Z,v,x,1\n' >"$TMP/nocap.csv"
+run "$VMPM" inspect "$TMP/nocap.csv"
+grep -q "(pass --memory) (" "$TMP/out" && fail "capacity double parentheses" || ok
+
 run "$VMPM" inspect --bogus "$seed/vm1.csv"
 expect_rc 2 "unknown option"
 
