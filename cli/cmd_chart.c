@@ -32,6 +32,17 @@
 enum out_kind { OUT_PNG, OUT_SVG, OUT_PDF };
 enum arrange { ARRANGE_AUTO, ARRANGE_OVERLAY, ARRANGE_MULTIPLES, ARRANGE_STACK };
 
+static const char *const arrange_names[] = { "", "overlay", "multiples", "stack" };
+
+/* The layout an option asks for ("--stack"), or ARRANGE_AUTO: not a layout option. */
+static enum arrange arrange_of(const char *arg)
+{
+	for (size_t k = ARRANGE_OVERLAY; k < sizeof(arrange_names) / sizeof(*arrange_names); k++)
+		if (arg[0] == '-' && arg[1] == '-' && !strcmp(arg + 2, arrange_names[k]))
+			return (enum arrange)k;
+	return ARRANGE_AUTO;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -53,6 +64,7 @@ static void usage(FILE *f)
 		"  --overlay           several metrics as lines on one chart (one unit)\n"
 		"  --multiples         a panel per metric (default for per-vCPU metrics or mixed units)\n"
 		"  --stack             stacked areas on one chart (per-vCPU usage adds up to the VM's)\n"
+		"                      (one of --overlay, --multiples, --stack)\n"
 		"  --no-findings       do not run the analyzer: no incident, onset or callout\n\n"
 		"Input options are those of 'vmpostmortem --help'.\n");
 }
@@ -104,6 +116,89 @@ static int parse_window_time(const struct cli_input *in, const char *name, const
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- titles ---------------------------------------------------------------- */
+
+/* What each canonical metric is called in a title. */
+static const struct {
+	const char *metric, *title;
+} metric_titles[] = {
+	{ "cpu.usage_pct", "CPU use" },
+	{ "cpu.steal_pct", "CPU steal" },
+	{ "mem.total_bytes", "Memory size" },
+	{ "mem.used_bytes", "Memory used" },
+	{ "swap.used_bytes", "Swap used" },
+	{ "swap.in_bytes_per_s", "Swap-in traffic" },
+	{ "swap.out_bytes_per_s", "Swap-out traffic" },
+	{ "disk.read_bytes_per_s", "Disk reads" },
+	{ "disk.write_bytes_per_s", "Disk writes" },
+	{ "disk.read_iops", "Disk read operations" },
+	{ "disk.write_iops", "Disk write operations" },
+	{ "disk.latency_ms", "Disk latency" },
+	{ "net.rx_bytes_per_s", "Data received" },
+	{ "net.tx_bytes_per_s", "Data sent" },
+	{ "net.drops_per_s", "Dropped packets" },
+};
+
+/* A metric's title: its words, "vCPU 3" for a per-vCPU one, else its name. */
+static void metric_title(struct strbuf *out, const char *metric)
+{
+	int v = metric_vcpu_index(metric);
+	if (v >= 0) {
+		strbuf_addf(out, "vCPU %d", v);
+		return;
+	}
+	for (size_t i = 0; i < sizeof(metric_titles) / sizeof(*metric_titles); i++)
+		if (!strcmp(metric_titles[i].metric, metric)) {
+			strbuf_addstr(out, metric_titles[i].title);
+			return;
+		}
+	strbuf_addstr(out, metric);
+}
+
+/*
+ * The chart's title from what each --metric matched: "CPU per vCPU" for
+ * the vCPUs, the words of each metric ("Memory used + Swap used"), the
+ * first three and a count beyond. Never the raw pattern when it matched.
+ */
+static void chart_title(struct strbuf *out, const char *const *patterns, size_t n_patterns,
+			const struct series *const *s, size_t n)
+{
+	size_t said = 0, more = 0;
+	for (size_t k = 0; k < n_patterns; k++) {
+		size_t hits = 0, vcpus = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!fnmatch(patterns[k], s[i]->metric, 0)) {
+				hits++;
+				vcpus += metric_vcpu_index(s[i]->metric) >= 0;
+			}
+		if (!hits)
+			continue;
+		if (vcpus == hits && hits > 1) {
+			strbuf_addf(out, "%sCPU per vCPU", said++ ? " + " : "");
+			continue;
+		}
+		for (size_t i = 0; i < n; i++) {
+			if (fnmatch(patterns[k], s[i]->metric, 0))
+				continue;
+			/* matched by an earlier pattern: already named */
+			int dup = 0;
+			for (size_t j = 0; j < k && !dup; j++)
+				dup = !fnmatch(patterns[j], s[i]->metric, 0);
+			if (dup)
+				continue;
+			if (said >= 3) {
+				more++;
+				continue;
+			}
+			if (said++)
+				strbuf_addstr(out, " + ");
+			metric_title(out, s[i]->metric);
+		}
+	}
+	if (more)
+		strbuf_addf(out, " and %zu more", more);
 }
 
 /* ---- picking the series -------------------------------------------------- */
@@ -434,12 +529,16 @@ static int parse_args(int argc, char **argv, struct opts *o, struct cli_input *i
 				return -1;
 		} else if (!strcmp(argv[i], "--bits"))
 			o->bits = 1;
-		else if (!strcmp(argv[i], "--overlay"))
-			o->arrange = ARRANGE_OVERLAY;
-		else if (!strcmp(argv[i], "--multiples"))
-			o->arrange = ARRANGE_MULTIPLES;
-		else if (!strcmp(argv[i], "--stack"))
-			o->arrange = ARRANGE_STACK;
+		else if (arrange_of(argv[i]) != ARRANGE_AUTO) {
+			/* one layout: "--overlay --stack" would silently drop one of them */
+			enum arrange a = arrange_of(argv[i]);
+			if (o->arrange != ARRANGE_AUTO && o->arrange != a) {
+				cli_error("'--%s' and '--%s' cannot be combined; choose one layout",
+					  arrange_names[o->arrange], arrange_names[a]);
+				return -1;
+			}
+			o->arrange = a;
+		}
 		else if (!strcmp(argv[i], "--no-findings"))
 			o->findings = 0;
 		else if (argv[i][0] == '-' && argv[i][1]) {
@@ -566,8 +665,7 @@ int cmd_chart(int argc, char **argv)
 		n_ev++;
 	}
 
-	for (size_t k = 0; k < o.n_patterns; k++)
-		strbuf_addf(&title, "%s%s", k ? " + " : "", o.patterns[k]);
+	chart_title(&title, o.patterns, o.n_patterns, pk.s, pk.n);
 	strbuf_addf(&subtitle, "%s \xC2\xB7 ", vm->id);
 	add_window(&subtitle, from, to, zone);
 	strbuf_addstr(&subtitle, " \xC2\xB7 ");

@@ -34,8 +34,9 @@ static void usage(FILE *f)
 		"  -o, --output OUT.pdf   the PDF to write (written whole or not at all)\n"
 		"  --at T                 when the customer reported it: a hint for the onset\n"
 		"  --tz ZONE              the reader's zone (times in it, UTC beside them)\n"
-		"  --template NAME|PATH   a built-in template (default 'postmortem') or a folder\n"
-		"                         holding template.md and phrases.md\n"
+		"  --template NAME|PATH   a built-in template (default 'postmortem'), else the\n"
+		"                         folder NAME here, or a folder's path; a folder holds\n"
+		"                         template.md and phrases.md\n"
 		"  --customer NAME        the customer's name, shown on page one\n"
 		"  --json FILE            also write the analysis as JSON\n\n"
 		"Input options are those of 'vmpostmortem --help'. The PDF's dates come from\n"
@@ -205,6 +206,8 @@ int cmd_report(int argc, char **argv)
 	ro.zone = in.zone;
 	ro.customer = customer;
 	ro.version = VMPM_VERSION;
+	ro.has_at = o.has_at;
+	ro.at_ms = o.at_ms;
 	if (report_date(a->to_ms, &ro.generated_ms) < 0) {
 		code = EXIT_USAGE;
 		goto done;

@@ -349,6 +349,8 @@ struct lay {
 	size_t n_units, cap_units;
 	enum bkind prev;
 	int first;
+	size_t sect_unit;           /* the first unit of the last heading */
+	int sect_blocks;            /* paragraphs since it; -1: something else came */
 };
 
 struct style {
@@ -868,26 +870,46 @@ static void lay_figures(struct lay *L, const struct block *b)
 	}
 }
 
+/* Paragraphs between a heading and a chart that keep with both. */
+#define DOC_KEEP_PARAS 3
+
 static void lay_blocks(struct lay *L, double page_content_h)
 {
 	L->first = 1;
+	L->sect_blocks = -1;
 	for (size_t i = 0; i < L->d->n; i++) {
 		const struct block *b = &L->d->b[i];
 		switch (b->kind) {
 		case B_HEADING:
+			L->sect_unit = L->n_units;
+			L->sect_blocks = 0;
 			lay_heading(L, b);
 			break;
 		case B_PARA:
 			lay_para(L, b);
+			if (L->sect_blocks >= 0)
+				L->sect_blocks++;
 			break;
 		case B_TABLE:
+			L->sect_blocks = -1;
 			lay_table(L, b);
 			break;
 		case B_FIGURES:
+			L->sect_blocks = -1;
 			lay_figures(L, b);
 			break;
 		case B_CHART: {
 			double h = fmin(b->height, page_content_h);
+			/*
+			 * A heading, a few paragraphs about the chart, the chart: kept
+			 * on one page (a chart alone under the next page's header
+			 * says nothing). Longer than a page: pagination lets go.
+			 */
+			if (L->sect_blocks >= 0 && L->sect_blocks <= DOC_KEEP_PARAS &&
+			    (L->prev == B_HEADING || L->prev == B_PARA))
+				for (size_t k = L->sect_unit; k < L->n_units; k++)
+					L->units[k].keep = 1;
+			L->sect_blocks = -1;
 			struct unit *u = new_unit(L, h, block_gap(L, B_CHART, 0));
 			struct item *it = push(&u->items, I_CHART);
 			it->x = L->x0;
@@ -906,6 +928,7 @@ static void lay_blocks(struct lay *L, double page_content_h)
 			break;
 		}
 		case B_BREAK:
+			L->sect_blocks = -1;
 			new_unit(L, 0, 0)->is_break = 1;
 			L->first = 1;
 			L->prev = B_BREAK;

@@ -8,8 +8,9 @@
  * Layout is separate from drawing: doc_layout() measures text with the
  * canvas (canvas_text_width needs no page), breaks lines itself (greedy,
  * hyphenless; a word longer than a line is broken between characters),
- * paginates (headings keep with what follows, a table's header row is
- * repeated on every page it spans, a chart is never split), adds the
+ * paginates (headings keep with what follows; a heading, up to three
+ * paragraphs under it and the chart after them stay on one page; a table's
+ * header row is repeated on every page it spans; a chart is never split), adds the
  * running header and footer ("Page N of M" once M is known), and returns
  * positioned boxes that doc_layout_dump() prints as text for golden tests.
  * doc_render() draws them, with an outline entry per heading.

@@ -29,7 +29,7 @@ static const char *const schema_values[] = {
 	"confidence", "confidence_pct", "summary", "hint_unmatched", "symptom_drop",
 	"onset_time", "onset_time_utc", "onset_date", "end_time", "end_time_utc", "peak_time",
 	"duration", "throughput_lost", "symptom_metric", "symptom_before", "symptom_during",
-	"symptom_pct", "fix",
+	"symptom_pct", "fix", "hint_date", "hint_time", "hint_zone_abbr", "hint_outside",
 	/* capacity */
 	"vcpus", "memory", "capacity_source",
 	/* data quality */
@@ -45,7 +45,8 @@ static const char *const schema_values[] = {
 	"n", "what", "title", "cause_title", "has_range", "zone_is_utc", "symptom",
 	"rose", "has_incident_range", "check", "typical", "peak", "typical_pct", "peak_pct",
 	"has_capacity", "end_in_gap", "during_incident", "swap_peak", "has_swap", "read_peak",
-	"write_peak", "received_peak", "received_typical", "pinned", "one_vcpu",
+	"write_peak", "received_peak", "received_typical", "pinned", "one_vcpu", "p95",
+	"has_p95", "swap_used",
 	NULL
 };
 
@@ -236,6 +237,31 @@ static void fmt_grouped(char *buf, size_t cap, double v, const char *tail)
 	snprintf(buf, cap, "%s%s", out, tail);
 }
 
+/*
+ * A share (0..1) as a percentage: whole ("95%") where that is true to the
+ * number, with as many decimals as it takes (at most two) never to round a
+ * share below 1 up to "100%" or one above 0 down to "0%": 0.9995 is
+ * "99.95%", 0.99999 "99.99%", 0.00001 "0.01%".
+ */
+static void fmt_share(char *buf, size_t cap, double f)
+{
+	double p = 100 * f;
+	int d = 0;
+	if (!isfinite(p)) {
+		snprintf(buf, cap, "?");
+		return;
+	}
+	while (d < 2 && ((p < 100 && round(p * pow(10, d)) >= 100 * pow(10, d)) ||
+			 (p > 0 && round(p * pow(10, d)) <= 0)))
+		d++;
+	double k = pow(10, d), r = round(p * k) / k;
+	if (p < 100 && r >= 100)
+		r = floor(p * k) / k;
+	else if (p > 0 && r <= 0)
+		r = ceil(p * k) / k;
+	snprintf(buf, cap, "%.*f%%", d, r);
+}
+
 /* Counts per second without a unit in their name ("disk.iops"). */
 static int is_rate_count(const char *metric)
 {
@@ -252,6 +278,10 @@ static void fmt_metric(char *buf, size_t cap, const char *metric, double v)
 	enum unit u = unit_of_metric(metric);
 	if (u == UNIT_PCT) {   /* a sentence reads "25%", not "25.1%" */
 		double r = fabs(v) >= 10 ? round(v) : round(v * 10) / 10;
+		if (v > 0 && v < 100 && r >= 100) {   /* 99.96% is not "100%" */
+			fmt_share(buf, cap, v / 100);
+			return;
+		}
 		snprintf(buf, cap, fabs(v) >= 10 || r == round(r) ? "%.0f%%" : "%.1f%%", r);
 		return;
 	}
@@ -309,10 +339,9 @@ static void set_metric(struct tvals *v, const char *name, const char *metric, do
 
 static void set_pct(struct tvals *v, const char *name, double fraction)
 {
-	if (!isfinite(fraction))
-		tvals_set(v, name, "?");
-	else
-		tvals_setf(v, name, "%.0f%%", 100 * fraction);
+	char buf[32];
+	fmt_share(buf, sizeof(buf), fraction);
+	tvals_set(v, name, buf);
 }
 
 static void set_time(const struct report *r, struct tvals *v, const char *name, int64_t ms)
@@ -748,11 +777,12 @@ static int cmp_double(const void *x, const void *y)
 }
 
 /*
- * The median and the maximum of a series (or of the sum of two, sample by
- * sample where both have one) over [from, to); 0 without a sample.
+ * The median, the 95th percentile and the maximum of a series (or of the
+ * sum of two, sample by sample where both have one) over [from, to); 0
+ * without a sample.
  */
 static int level_of(const struct series *a, const struct series *b, int64_t from, int64_t to,
-		    double *typical, double *peak)
+		    double *typical, double *p95, double *peak)
 {
 	size_t alo = 0, ahi = 0, blo = 0, bhi = 0;
 	if (a)
@@ -774,6 +804,9 @@ static int level_of(const struct series *a, const struct series *b, int64_t from
 	}
 	qsort(v, n, sizeof(*v), cmp_double);
 	*typical = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	/* nearest rank: the smallest value at or above 95% of the samples */
+	size_t k = (size_t)ceil(0.95 * (double)n);
+	*p95 = v[k ? k - 1 : 0];
 	*peak = v[n - 1];
 	free(v);
 	return 1;
@@ -787,15 +820,16 @@ static int set_check(const struct report *r, struct tvals *it, enum resource res
 	const struct vm *vm = r->vm;
 	int64_t from = a->has_incident ? a->incident.onset_ms : a->from_ms;
 	int64_t to = a->has_incident ? a->incident.end_ms : a->to_ms + 1;
-	double typ = NAN, peak = NAN, t2, p2;
+	double typ = NAN, p95 = NAN, peak = NAN, t2, q2, p2;
 	int ok = 0;
 	struct tvals *s = tvals_scope(it);
 	tvals_flag(s, "during_incident", a->has_incident);
 	switch (res) {
 	case RESOURCE_CPU: {
 		const struct series *cs = vm_find_series(vm, "cpu.usage_pct");
-		if (cs && a->vcpus > 0 && (ok = level_of(cs, NULL, from, to, &typ, &peak))) {
+		if (cs && a->vcpus > 0 && (ok = level_of(cs, NULL, from, to, &typ, &p95, &peak))) {
 			set_metric(s, "typical", "_pct", typ / a->vcpus);
+			set_metric(s, "p95", "_pct", p95 / a->vcpus);
 			set_metric(s, "peak", "_pct", peak / a->vcpus);
 		}
 		tvals_setf(s, "n_vcpus", "%d", a->vcpus);
@@ -803,8 +837,9 @@ static int set_check(const struct report *r, struct tvals *it, enum resource res
 	}
 	case RESOURCE_MEMORY: {
 		const struct series *ms = vm_find_series(vm, "mem.used_bytes");
-		if (ms && (ok = level_of(ms, NULL, from, to, &typ, &peak))) {
+		if (ms && (ok = level_of(ms, NULL, from, to, &typ, &p95, &peak))) {
 			set_metric(s, "typical", "_bytes", typ);
+			set_metric(s, "p95", "_bytes", p95);
 			set_metric(s, "peak", "_bytes", peak);
 			int cap = isfinite(a->mem_bytes) && a->mem_bytes > 0;
 			tvals_flag(s, "has_capacity", cap);
@@ -813,27 +848,38 @@ static int set_check(const struct report *r, struct tvals *it, enum resource res
 			set_pct(s, "peak_pct", cap ? peak / a->mem_bytes : NAN);
 		}
 		const struct series *ss = vm_find_series(vm, "swap.used_bytes");
-		int swapped = ss && level_of(ss, NULL, from, to, &t2, &p2) && p2 >= 64.0 * 1048576;
+		int swapped = ss && level_of(ss, NULL, from, to, &t2, &q2, &p2) &&
+			      p2 >= 64.0 * 1048576;
 		tvals_flag(s, "has_swap", swapped);
 		if (swapped)
 			set_metric(s, "swap_peak", "_bytes", p2);
+		/* the swap in use, also when too little to count as needed */
+		if (ss && level_of(ss, NULL, from, to, &t2, &q2, &p2) && p2 > 0)
+			set_metric(s, "swap_used", "_bytes", p2);
+		else
+			tvals_set(s, "swap_used", "");
 		break;
 	}
 	case RESOURCE_DISK:
 		ok = level_of(vm_find_series(vm, "disk.read_bytes_per_s"),
-			      vm_find_series(vm, "disk.write_bytes_per_s"), from, to, &typ, &peak);
+			      vm_find_series(vm, "disk.write_bytes_per_s"), from, to, &typ, &p95,
+			      &peak);
 		if (ok) {
 			set_metric(s, "typical", "_bytes_per_s", typ);
+			set_metric(s, "p95", "_bytes_per_s", p95);
 			set_metric(s, "peak", "_bytes_per_s", peak);
 		}
 		break;
 	case RESOURCE_NETWORK:
-		ok = level_of(vm_find_series(vm, "net.tx_bytes_per_s"), NULL, from, to, &typ, &peak);
+		ok = level_of(vm_find_series(vm, "net.tx_bytes_per_s"), NULL, from, to, &typ, &p95,
+			      &peak);
 		if (ok) {
 			set_metric(s, "typical", "_bytes_per_s", typ);
+			set_metric(s, "p95", "_bytes_per_s", p95);
 			set_metric(s, "peak", "_bytes_per_s", peak);
 		}
-		if (level_of(vm_find_series(vm, "net.rx_bytes_per_s"), NULL, from, to, &t2, &p2)) {
+		if (level_of(vm_find_series(vm, "net.rx_bytes_per_s"), NULL, from, to, &t2, &q2,
+			     &p2)) {
 			set_metric(s, "received_typical", "_bytes_per_s", t2);
 			set_metric(s, "received_peak", "_bytes_per_s", p2);
 		} else {
@@ -841,9 +887,10 @@ static int set_check(const struct report *r, struct tvals *it, enum resource res
 		}
 		break;
 	case RESOURCE_STEAL:
-		ok = level_of(vm_find_series(vm, "cpu.steal_pct"), NULL, from, to, &typ, &peak);
+		ok = level_of(vm_find_series(vm, "cpu.steal_pct"), NULL, from, to, &typ, &p95, &peak);
 		if (ok) {
 			set_metric(s, "typical", "_pct", typ);
+			set_metric(s, "p95", "_pct", p95);
 			set_metric(s, "peak", "_pct", peak);
 		}
 		break;
@@ -853,6 +900,9 @@ static int set_check(const struct report *r, struct tvals *it, enum resource res
 	int rc = 0;
 	tvals_set(it, "check", "");
 	if (ok) {
+		/* over a short incident the 95th percentile is often the peak: said once */
+		const char *q = tvals_get(s, "p95"), *pk = tvals_get(s, "peak");
+		tvals_flag(s, "has_p95", q && pk && strcmp(q, pk) != 0);
 		char key[32];
 		struct strbuf sb = STRBUF_INIT;
 		snprintf(key, sizeof(key), "check.%s", analysis_resource_name(res));
@@ -897,6 +947,20 @@ static int set_values(struct report *r, struct err *e)
 	tvals_flag(v, "cause_found", a->has_incident && a->bottleneck != RESOURCE_NONE);
 	tvals_flag(v, "cause_none", a->has_incident && a->bottleneck == RESOURCE_NONE);
 	tvals_flag(v, "hint_unmatched", a->dq.hint_unmatched);
+	/* the time the customer gave (--at), and whether the data reaches it */
+	if (r->o.has_at) {
+		struct tz_info hi;
+		tz_lookup(r->zone, r->o.at_ms / 1000, &hi);
+		set_date(r, v, "hint_date", r->o.at_ms);
+		set_time(r, v, "hint_time", r->o.at_ms);
+		tvals_set(v, "hint_zone_abbr", hi.abbr);
+		tvals_flag(v, "hint_outside", r->o.at_ms < a->from_ms || r->o.at_ms > a->to_ms);
+	} else {
+		tvals_set(v, "hint_date", "");
+		tvals_set(v, "hint_time", "");
+		tvals_set(v, "hint_zone_abbr", "");
+		tvals_flag(v, "hint_outside", 0);
+	}
 	set_date(r, v, "date", a->has_incident ? a->incident.onset_ms : a->to_ms);
 
 	tvals_flag(v, "one_vcpu", a->vcpus == 1);
@@ -918,7 +982,7 @@ static int set_values(struct report *r, struct err *e)
 	free(level_key);
 	tvals_set(v, "confidence", level);
 	free(level);
-	tvals_setf(v, "confidence_pct", "%.0f%%", 100 * a->confidence);
+	set_pct(v, "confidence_pct", a->confidence);
 
 	if (a->has_incident) {
 		const struct incident *in = &a->incident;
@@ -961,9 +1025,9 @@ static int set_values(struct report *r, struct err *e)
 	if (dq->interval_ms < 120000)
 		snprintf(buf, sizeof(buf), "%lld s", (long long)(dq->interval_ms / 1000));
 	tvals_set(v, "interval", buf);
-	tvals_setf(v, "coverage", "%.1f%%", 100 * dq->coverage);
+	set_pct(v, "coverage", dq->coverage);
 	if (isfinite(dq->incident_coverage))
-		tvals_setf(v, "incident_coverage", "%.0f%%", 100 * dq->incident_coverage);
+		set_pct(v, "incident_coverage", dq->incident_coverage);
 	else
 		tvals_set(v, "incident_coverage", "");
 	tvals_setf(v, "n_gaps", "%zu", dq->n_gaps_total);
@@ -1185,6 +1249,17 @@ static int cmp_tl(const void *x, const void *y)
 
 #define TIMELINE_MAX 60
 
+/* The gap the incident ended in (no sample between the gap's ends), or NULL. */
+static const struct dq_gap *end_gap(const struct analysis *a)
+{
+	for (size_t i = 0; a->has_incident && i < a->dq.n_gaps; i++) {
+		const struct dq_gap *g = &a->dq.gaps[i];
+		if (g->from_ms < a->incident.end_ms && g->to_ms >= a->incident.end_ms)
+			return g;
+	}
+	return NULL;
+}
+
 static int table_timeline(struct report *r, struct err *e)
 {
 	const struct analysis *a = r->a;
@@ -1211,9 +1286,23 @@ static int table_timeline(struct report *r, struct err *e)
 				goto done;
 			rows[n++] = (struct tl_row){ in->peak_ms, 2, what };
 		}
-		if (phrase_plain(r, "timeline.end", s, &what, e) < 0)
+		/*
+		 * An incident that ended inside a gap was over by the first sample
+		 * after it: that is the first time the data shows it normal.
+		 */
+		int64_t end = in->end_ms;
+		const struct dq_gap *eg = end_gap(a);
+		tvals_flag(s, "end_in_gap", eg != NULL);
+		if (eg) {
+			end = eg->to_ms;
+			set_time(r, s, "from", eg->from_ms);
+			set_time(r, s, "to", eg->to_ms);
+		}
+		int rc2 = phrase_plain(r, "timeline.end", s, &what, e);
+		tvals_flag(s, "end_in_gap", 0);
+		if (rc2 < 0)
 			goto done;
-		rows[n++] = (struct tl_row){ in->end_ms, 4, what };
+		rows[n++] = (struct tl_row){ end, 4, what };
 	}
 	for (size_t i = 0; i < r->vm->n_events && n < TIMELINE_MAX; i++) {
 		const struct event *ev = &r->vm->events[i];
@@ -1324,7 +1413,7 @@ static int figures(struct report *r, struct err *e)
 		if (add_figure(r, s, "figure.duration", buf, values, labels, &n, e) < 0)
 			goto done;
 		if (in->kind == SYMPTOM_THROUGHPUT_DROP && isfinite(in->change)) {
-			snprintf(buf, sizeof(buf), "%.0f%%", 100 * (1 - in->change));
+			fmt_share(buf, sizeof(buf), 1 - in->change);
 			if (add_figure(r, s, "figure.throughput_lost", buf, values, labels, &n, e) < 0)
 				goto done;
 		}
@@ -1351,7 +1440,7 @@ static int figures(struct report *r, struct err *e)
 		snprintf(buf, sizeof(buf), "%.0f", (double)(a->to_ms - a->from_ms) / 86400000.0);
 		if (add_figure(r, s, "figure.days", buf, values, labels, &n, e) < 0)
 			goto done;
-		snprintf(buf, sizeof(buf), "%.0f%%", 100 * a->dq.coverage);
+		fmt_share(buf, sizeof(buf), a->dq.coverage);
 		if (add_figure(r, s, "figure.coverage", buf, values, labels, &n, e) < 0)
 			goto done;
 		if (add_figure(r, s, "figure.incidents", "0", values, labels, &n, e) < 0)

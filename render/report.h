@@ -14,8 +14,11 @@
  *
  *   struct report_opts o = REPORT_OPTS_INIT;
  *   o.zone = paris;  o.customer = "Zoë Dupont";  o.generated_ms = when;
+ *   o.has_at = 1;  o.at_ms = hint;           // the same --at the analysis was given
  *   struct template *t;
- *   template_load(&t, "postmortem", report_templates_dir(argv0), report_schema(), &e);
+ *   // builtin_dir: where the built-in templates are installed (the CLI finds it
+ *   // beside its executable, else under the install prefix: cli/cmd_report.c)
+ *   template_load(&t, "postmortem", builtin_dir, report_schema(), &e);
  *   struct report *r;
  *   if (report_new(&r, a, vm, st, t, &o, &e) < 0) ...       // ERR_TEMPLATE ...
  *   struct canvas_metadata md;
@@ -45,9 +48,11 @@ struct report_opts {
 	int64_t generated_ms;        /* the report's own date (SOURCE_DATE_EPOCH or the data) */
 	const char *version;         /* the tool's, for the appendix */
 	int placeholder_charts;      /* draw boxes instead of charts (tests of layout) */
+	int has_at;                  /* --at given: when the customer saw trouble */
+	int64_t at_ms;               /* (the analysis only says whether it matched) */
 };
 
-#define REPORT_OPTS_INIT { NULL, NULL, 0, "", 0 }
+#define REPORT_OPTS_INIT { NULL, NULL, 0, "", 0, 0, 0 }
 
 /* The names templates may use (templates/README.md lists them). */
 const struct template_schema *report_schema(void);

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <dirent.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -772,6 +773,69 @@ static int read_capped(const char *path, size_t cap, char **out, size_t *len, en
 	return 0;
 }
 
+/* The conversions a date_format or time_format may use (templates/README.md). */
+static const char time_conversions[] = "YmdeHMSbajZzFTR%";
+
+/* A format using only those; else ERR_TEMPLATE at the bad '%' (v: the value in s). */
+static int check_time_format(const struct src *s, const char *key, const char *v, size_t vl,
+			     struct err *e)
+{
+	for (size_t i = 0; i < vl; i++) {
+		if (v[i] != '%')
+			continue;
+		size_t off = (size_t)(v + i - s->text);
+		if (i + 1 >= vl)
+			return err_here(e, s, off, "%s ends with a lone '%%' (write '%%%%' for a "
+					"percent sign)", key);
+		char c = v[i + 1];
+		if (!c || !strchr(time_conversions, c)) {
+			/* the conversion as written: one character, or the bytes of one UTF-8 one */
+			size_t n = 1;
+			while (i + 1 + n < vl && ((unsigned char)v[i + 1 + n] & 0xC0) == 0x80)
+				n++;
+			return err_here(e, s, off, "unknown conversion '%%%.*s' in %s (known: %%Y %%m "
+					"%%d %%e %%H %%M %%S %%b %%a %%j %%Z %%z %%F %%T %%R, and %%%% "
+					"for a percent sign)", (int)n, v + i + 1, key);
+		}
+		i++;
+	}
+	return 0;
+}
+
+/*
+ * A template without its opening "---" whose first lines look like front
+ * matter ("company: ..."): CommonMark would print them as text (or as a
+ * heading, above a closing "---"), so it is refused with a hint.
+ */
+static int check_unfenced_front_matter(const struct src *s, struct err *e)
+{
+	const char *p = s->text;
+	size_t i = 0;
+	while (i < s->len && (p[i] == '\n' || p[i] == '\r' || p[i] == ' ' || p[i] == '\t'))
+		i++;
+	/* a UTF-8 byte order mark */
+	if (i == 0 && s->len >= 3 && !memcmp(p, "\xEF\xBB\xBF", 3))
+		i = 3;
+	const char *nl = memchr(p + i, '\n', s->len - i);
+	size_t end = nl ? (size_t)(nl - p) : s->len;
+	const char *colon = memchr(p + i, ':', end - i);
+	if (!colon || (colon + 1 < p + end && colon[1] != ' ' && colon[1] != '\t' &&
+		       colon[1] != '\r'))
+		return 0;
+	char key[32];
+	size_t kl = (size_t)(colon - (p + i));
+	while (kl && (p[i + kl - 1] == ' ' || p[i + kl - 1] == '\t'))
+		kl--;
+	if (!kl || kl >= sizeof(key))
+		return 0;
+	memcpy(key, p + i, kl);
+	key[kl] = '\0';
+	if (!in_list(meta_keys, key))
+		return 0;
+	return err_here(e, s, i, "front matter '%s:' without its '---' fences: add a line '---' "
+			"before the front matter and another after it", key);
+}
+
 /* Front matter: "---" line, "key: value" lines, "---" line. Returns the body offset. */
 static int parse_front_matter(struct template *t, const struct src *s, size_t *body,
 			      struct err *e)
@@ -779,7 +843,7 @@ static int parse_front_matter(struct template *t, const struct src *s, size_t *b
 	const char *p = s->text;
 	*body = 0;
 	if (strncmp(p, "---\n", 4) != 0 && strncmp(p, "---\r\n", 5) != 0)
-		return 0;
+		return check_unfenced_front_matter(s, e);
 	size_t i = p[3] == '\r' ? 5 : 4;
 	for (;;) {
 		if (i >= s->len)
@@ -817,6 +881,11 @@ static int parse_front_matter(struct template *t, const struct src *s, size_t *b
 			if (!in_list(meta_keys, key)) {
 				err_here(e, s, i, "unknown front matter key '%s' (known: company, logo, "
 					 "accent, paper, date_format, time_format)", key);
+				free(key);
+				return -1;
+			}
+			if ((!strcmp(key, "date_format") || !strcmp(key, "time_format")) &&
+			    check_time_format(s, key, v, vl, e) < 0) {
 				free(key);
 				return -1;
 			}
@@ -982,6 +1051,39 @@ static int is_dir(const char *path)
 	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+static int cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The names of the built-in templates (folders holding a template.md), sorted: "a, b". */
+static void list_builtins(struct strbuf *out, const char *builtin_dir)
+{
+	DIR *d = builtin_dir ? opendir(builtin_dir) : NULL;
+	char *names[64];
+	size_t n = 0;
+	struct dirent *de;
+	while (d && n < sizeof(names) / sizeof(*names) && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		struct strbuf p = STRBUF_INIT;
+		strbuf_addf(&p, "%s/%s/template.md", builtin_dir, de->d_name);
+		struct stat st;
+		if (stat(p.buf, &st) == 0 && S_ISREG(st.st_mode))
+			names[n++] = xstrdup(de->d_name);
+		strbuf_release(&p);
+	}
+	if (d)
+		closedir(d);
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		strbuf_addf(out, "%s%s", i ? ", " : "", names[i]);
+		free(names[i]);
+	}
+	if (!n)
+		strbuf_addstr(out, "none found");
+}
+
 int template_load(struct template **out, const char *spec, const char *builtin_dir,
 		  const struct template_schema *schema, struct err *e)
 {
@@ -995,20 +1097,23 @@ int template_load(struct template **out, const char *spec, const char *builtin_d
 		err_set(e, ERR_USAGE, "empty template name");
 		goto done;
 	}
-	if (!strchr(spec, '/') && !strchr(spec, '.')) {
-		if (!builtin_dir) {
-			err_set(e, ERR_TEMPLATE, "cannot find template '%s': no built-in templates "
-				"folder", spec);
-			goto done;
-		}
+	/* a name: a built-in template, else a folder of that name here */
+	int bare = !strchr(spec, '/') && !strchr(spec, '.');
+	if (bare && builtin_dir)
 		strbuf_addf(&dir, "%s/%s", builtin_dir, spec);
-		if (!is_dir(dir.buf)) {
-			err_set(e, ERR_TEMPLATE, "cannot find template '%s': no folder '%s'", spec,
-				dir.buf);
-			goto done;
-		}
+	if (bare && (!builtin_dir || !is_dir(dir.buf)) && !is_dir(spec)) {
+		struct strbuf names = STRBUF_INIT;
+		list_builtins(&names, builtin_dir);
+		err_set(e, ERR_TEMPLATE, "cannot find template '%s': it is not a built-in template "
+			"(%s) and there is no folder './%s' here; give a folder's path, such as "
+			"'./%s'", spec, names.buf, spec, spec);
+		strbuf_release(&names);
+		goto done;
+	}
+	if (bare && builtin_dir && is_dir(dir.buf)) {
 		strbuf_addf(&md_path, "%s/template.md", dir.buf);
 	} else if (is_dir(spec)) {
+		strbuf_reset(&dir);
 		strbuf_addstr(&dir, spec);
 		while (dir.len > 1 && dir.buf[dir.len - 1] == '/')
 			dir.buf[--dir.len] = '\0';

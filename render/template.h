@@ -113,7 +113,9 @@ struct template;
 
 /*
  * Loads a template: `spec` is a folder path, the path of a template.md, or a
- * name looked up as builtin_dir/NAME (a name has no '/' and no "."). The
+ * name (no '/' and no "."): builtin_dir/NAME when that folder exists, else
+ * the folder NAME in the current directory; with neither, the error lists
+ * the built-in names and suggests "./NAME". builtin_dir may be NULL. The
  * front matter is read, template.md and phrases.md are parsed and checked
  * against the schema. Errors: ERR_TEMPLATE (not found, syntax, unknown
  * names, with file/line/column), ERR_LIMIT, ERR_IO. *out = NULL on failure.

@@ -36,6 +36,29 @@ expect_rc 0 "chart net bits"
 run "$VMPM" chart --metric 'cpu.usage_pct' --metric 'mem.used_bytes' -o "$TMP/mixed.png" "$seed/vm1.sqlite"
 expect_rc 0 "chart mixed units as multiples (sqlite input)"
 
+# Titles read as words, never as the pattern typed.
+run "$VMPM" chart --metric 'cpu.vcpu*' -o "$TMP/vcpu_title.svg" "$seed/vm1.csv"
+expect_rc 0 "chart vcpu for its title"
+if command -v pdftotext >/dev/null; then
+	run "$VMPM" chart --metric 'cpu.vcpu*' -o "$TMP/vcpu_title.pdf" "$seed/vm1.csv"
+	pdftotext "$TMP/vcpu_title.pdf" - | head -3 >"$TMP/title.txt"
+	grep -q "^CPU per vCPU" "$TMP/title.txt" && ok || fail "vcpu chart title: $(cat "$TMP/title.txt")"
+	grep -q 'cpu.vcpu\*' "$TMP/title.txt" && fail "raw pattern in the title" || ok
+	run "$VMPM" chart --metric mem.used_bytes --metric 'swap.used*' -o "$TMP/mem_title.pdf" "$seed/vm1.csv"
+	pdftotext "$TMP/mem_title.pdf" - | head -2 | grep -q "^Memory used + Swap used" && ok \
+		|| fail "memory chart title: $(pdftotext "$TMP/mem_title.pdf" - | head -2)"
+fi
+
+# Layouts exclude each other: two of them is a usage error (the same one twice is fine).
+run "$VMPM" chart --metric 'cpu.vcpu*' --overlay --stack -o "$TMP/x.png" "$seed/vm1.csv"
+expect_rc 2 "overlay and stack"
+expect_err "'--overlay' and '--stack' cannot be combined" "conflicting layouts message"
+run "$VMPM" chart --metric 'cpu.vcpu*' --stack --multiples -o "$TMP/x.png" "$seed/vm1.csv"
+expect_rc 2 "stack and multiples"
+[ ! -e "$TMP/x.png" ] && ok || fail "conflicting layouts left a file"
+run "$VMPM" chart --metric 'net.*' --overlay --overlay -o "$TMP/twice.png" "$seed/vm1.csv"
+expect_rc 0 "the same layout twice"
+
 # Errors: each one line, with the documented exit code; nothing written.
 run "$VMPM" chart -o "$TMP/x.png" "$seed/vm1.csv"
 expect_rc 2 "no metric"

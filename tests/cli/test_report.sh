@@ -136,6 +136,81 @@ run "$VMPM" report --template "$TMP/bad" -o "$TMP/bad.pdf" "$seed/vm1.csv"
 expect_rc 6 "logo outside the folder"
 [ ! -e "$TMP/bad.pdf" ] && ok || fail "refused logo left an output"
 
+# Date formats: only the documented conversions; the place of a bad one, exit 6.
+sed 's/^date_format:.*/date_format: "%Q %Y %"/' "$SRC/templates/postmortem/template.md" >"$TMP/bad/template.md"
+cp "$SRC/templates/postmortem/phrases.md" "$TMP/bad/"
+line=$(grep -n '^date_format' "$TMP/bad/template.md" | cut -d: -f1)
+run "$VMPM" report --template "$TMP/bad" -o "$TMP/bad.pdf" "$seed/vm1.csv"
+expect_rc 6 "unknown date conversion"
+expect_err "unknown conversion '%Q' in date_format" "unknown date conversion message"
+expect_err "template.md' line $line column 15" "unknown date conversion place"
+[ ! -e "$TMP/bad.pdf" ] && ok || fail "bad date format left an output"
+
+# Front matter without its opening '---': refused, not printed on page one.
+sed '1d' "$SRC/templates/postmortem/template.md" >"$TMP/bad/template.md"
+run "$VMPM" report --template "$TMP/bad" -o "$TMP/bad.pdf" "$seed/vm1.csv"
+expect_rc 6 "front matter without its fence"
+expect_err "add a line '---' before the front matter" "front matter fence hint"
+expect_err "template.md' line 1 column 1" "front matter fence place"
+[ ! -e "$TMP/bad.pdf" ] && ok || fail "unfenced front matter left an output"
+
+# --template NAME: a built-in first, else ./NAME; neither: the names and a hint.
+mkdir -p "$TMP/cwd/mytpl" "$TMP/cwd/postmortem"
+cp "$SRC/templates/postmortem/phrases.md" "$TMP/cwd/mytpl/"
+sed 's/^company:.*/company: Local Hosting/' "$SRC/templates/postmortem/template.md" >"$TMP/cwd/mytpl/template.md"
+cp "$TMP/cwd/mytpl/"* "$TMP/cwd/postmortem/"
+(cd "$TMP/cwd" && run "$VMPM" report --template mytpl -o "$TMP/local.pdf" "$seed/vm1.csv" && echo "$rc" >"$TMP/rc")
+rc=$(cat "$TMP/rc")
+expect_rc 0 "a local template folder by name"
+if command -v pdfinfo >/dev/null; then
+	pdfinfo "$TMP/local.pdf" | grep -q "^Author: *Local Hosting" && ok || fail "local template not used"
+fi
+(cd "$TMP/cwd" && run "$VMPM" report -o "$TMP/builtin.pdf" "$seed/vm1.csv" && echo "$rc" >"$TMP/rc")
+if command -v pdfinfo >/dev/null; then
+	pdfinfo "$TMP/builtin.pdf" | grep -q "^Author: *Cascade Hosting" && ok || fail "built-in not first"
+fi
+run "$VMPM" report --template nosuch -o "$TMP/x.pdf" "$seed/vm1.csv"
+expect_err "not a built-in template (postmortem)" "unknown template lists the built-ins"
+expect_err "no folder './nosuch'" "unknown template suggests ./NAME"
+
+# --at that matches nothing, or lies outside the data: said on page one.
+if command -v pdftotext >/dev/null; then
+	run "$VMPM" report --at 2026-11-05T03:00:00Z -o "$TMP/at.pdf" "$seed/vm1.csv"
+	expect_rc 0 "report --at with no change near it"
+	pdftotext -f 1 -l 1 "$TMP/at.pdf" - | tr -s ' \n' ' ' >"$TMP/at.txt"
+	grep -q "You reported trouble around Thu 5 Nov 2026 at 03:00 UTC; the data shows no change near then. The incident below is the one the data shows, on Sat 31 Oct 2026." "$TMP/at.txt" \
+		&& ok || fail "unmatched --at not on page 1: $(head -c 800 "$TMP/at.txt")"
+	run "$VMPM" report --at 2026-12-05T03:00:00Z -o "$TMP/at.pdf" "$seed/vm1.csv"
+	pdftotext -f 1 -l 1 "$TMP/at.pdf" - | tr -s ' \n' ' ' >"$TMP/at.txt"
+	grep -q "Sat 5 Dec 2026 at 03:00 UTC, outside the period this report covers" "$TMP/at.txt" \
+		&& ok || fail "--at outside the data not on page 1: $(head -c 800 "$TMP/at.txt")"
+	run "$VMPM" report --at 2026-10-31T20:45:00Z -o "$TMP/at.pdf" "$seed/vm1.csv"
+	pdftotext -f 1 -l 1 "$TMP/at.pdf" - | grep -q "You reported trouble" && fail "matched --at reported as unmatched" || ok
+
+	# Coverage below 1 is never "100%"; the end inside the reboot gap is its first sample.
+	grep -q "samples cover 99.95% of the window" "$TMP/seed.flat" && ok || fail "coverage: $(grep -o 'samples cover [^ ]*' "$TMP/seed.flat")"
+	grep -q "21:45 Back to normal (the first sample after the gap" "$TMP/seed.flat" && ok || fail "back to normal inside the gap: $(grep -o '.\{40\}Back to normal.\{80\}' "$TMP/seed.flat")"
+
+	# The healthy week after the resize (before/after): numbers for every resource.
+	run "$VMPM" report --from 2026-11-01T00:00:00Z --to 2026-11-08T00:00:00Z -o "$TMP/after.pdf" "$seed/vm1.csv"
+	expect_rc 0 "report of the week after"
+	pdftotext -layout "$TMP/after.pdf" - | tr -s ' \n' ' ' >"$TMP/after.txt"
+	for s in "The 4 vCPUs were 2" "Memory in use was 3" "The disk read and wrote" "The VM sent" \
+		"CPU steal (time the host gave to other machines) was" "the VM did not need swap"; do
+		grep -q -- "$s" "$TMP/after.txt" && ok || fail "week after lacks '$s'"
+	done
+	[ "$(grep -o 'for 95% of the time' "$TMP/after.txt" | wc -l)" -eq 5 ] && ok || fail "week after: a resource without its 95th percentile"
+
+	# Letter: each resource's heading on the page of its chart (the chart title follows it).
+	if [ -d "$TMP/letter" ]; then
+		n=$(pdfinfo "$TMP/letter.pdf" | awk '/^Pages:/ { print $2 }')
+		for p in $(seq 1 "$n"); do
+			pdftotext -layout -f "$p" -l "$p" "$TMP/letter.pdf" - | grep -v '^\s*$' | tail -8 | grep -qx 'Network' \
+				&& fail "letter: 'Network' alone at the bottom of page $p" || ok
+		done
+	fi
+fi
+
 # An output folder that does not exist: exit 7, nothing written.
 run "$VMPM" report -o "$TMP/no/such/dir/x.pdf" "$seed/vm1.csv"
 expect_rc 7 "missing output folder"

@@ -8,6 +8,7 @@
  * Golden files: tests/golden/report_NAME.txt. After an intended change,
  * run with VMPM_UPDATE_GOLDEN=1 to rewrite them, and read the diff.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -24,6 +25,7 @@
 #include "render/template.h"
 #include "report/analyze.h"
 #include "report/strbuf.h"
+#include "report/tstamp.h"
 #include "test_analyze_synth.h"
 
 struct built {
@@ -38,24 +40,68 @@ struct built {
 	struct strbuf dump;
 };
 
-static void build(struct built *b, enum synth_kind kind, const char *customer)
+/* A file's text (malloc'd). */
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot read '%s'", path);
+	struct strbuf sb = STRBUF_INIT;
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(f);
+	return strbuf_detach(&sb, NULL);
+}
+
+struct build_opts {
+	const char *customer;
+	int letter;                  /* the built-in template on Letter paper */
+	int has_at;
+	int64_t at_ms;
+	int64_t from_ms, to_ms;      /* 0: all */
+};
+
+static void build_with(struct built *b, const struct synth_opts *so, const struct build_opts *bo)
 {
 	struct err e = ERR_INIT;
 	memset(b, 0, sizeof(*b));
-	struct synth_opts so = SYNTH_OPTS_INIT;
-	so.kind = kind;
-	so.events = 1;
-	b->st = synth_store(&so);
+	b->st = synth_store(so);
 	const struct vm *vm = store_find_vm(b->st, "vm1");
 	assert_non_null(vm);
 	struct analyze_opts ao = ANALYZE_OPTS_INIT;
+	ao.has_at = bo->has_at;
+	ao.at_ms = bo->at_ms;
+	if (bo->from_ms)
+		ao.from_ms = bo->from_ms;
+	if (bo->to_ms)
+		ao.to_ms = bo->to_ms;
 	if (analyze_vm(vm, &ao, &b->a, &e) < 0)
 		fail_msg("analyze: %s", e.msg);
-	if (template_load(&b->t, VMPM_SRC_DIR "/templates/postmortem", NULL, report_schema(),
-			  &e) < 0)
+	if (bo->letter) {
+		char *md = read_all(VMPM_SRC_DIR "/templates/postmortem/template.md");
+		char *ph = read_all(VMPM_SRC_DIR "/templates/postmortem/phrases.md");
+		char *at = strstr(md, "paper: a4");
+		assert_non_null(at);
+		struct strbuf fixed = STRBUF_INIT;
+		strbuf_add(&fixed, md, (size_t)(at - md));
+		strbuf_addstr(&fixed, "paper: letter");
+		strbuf_addstr(&fixed, at + 9);
+		if (template_load_buffer(&b->t, VMPM_SRC_DIR "/templates/postmortem", fixed.buf, ph,
+					 report_schema(), &e) < 0)
+			fail_msg("template: %s", e.msg);
+		strbuf_release(&fixed);
+		free(md);
+		free(ph);
+	} else if (template_load(&b->t, VMPM_SRC_DIR "/templates/postmortem", NULL,
+				 report_schema(), &e) < 0) {
 		fail_msg("template: %s", e.msg);
+	}
 	struct report_opts o = REPORT_OPTS_INIT;
-	o.customer = customer;
+	o.customer = bo->customer;
+	o.has_at = bo->has_at;
+	o.at_ms = bo->at_ms;
 	o.generated_ms = 1793577600000LL;
 	o.version = "test";
 	o.placeholder_charts = 1;
@@ -75,6 +121,15 @@ static void build(struct built *b, enum synth_kind kind, const char *customer)
 		fail_msg("render: %s", e.msg);
 }
 
+static void build(struct built *b, enum synth_kind kind, const char *customer)
+{
+	struct synth_opts so = SYNTH_OPTS_INIT;
+	so.kind = kind;
+	so.events = 1;
+	struct build_opts bo = { customer, 0, 0, 0, 0, 0 };
+	build_with(b, &so, &bo);
+}
+
 static void release(struct built *b)
 {
 	doc_layout_free(b->l);
@@ -86,6 +141,60 @@ static void release(struct built *b)
 	template_free(b->t);
 	analysis_free(b->a);
 	store_free(b->st);
+}
+
+/* n bytes of text with its lines joined by blanks (malloc'd): sentences wrap. */
+static char *flat_text_n(const char *text, size_t n)
+{
+	char *s = malloc(n + 1);
+	assert_non_null(s);
+	memcpy(s, text, n);
+	s[n] = '\0';
+	for (char *p = s; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	return s;
+}
+
+static char *flat_text(const char *text)
+{
+	return flat_text_n(text, strlen(text));
+}
+
+/* The line "name" in text (after a line or a page break), or NULL. */
+static const char *find_line(const char *text, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = strstr(text, name); p; p = strstr(p + 1, name))
+		if ((p == text || p[-1] == '\n' || p[-1] == '\f') && (p[n] == '\n' || !p[n]))
+			return p;
+	return NULL;
+}
+
+/* Page (0-based) on which s first appears in the joined lines, or -1. */
+static int page_of_flat(const struct built *b, const char *s)
+{
+	char *flat = flat_text(b->text.buf);
+	const char *at = strstr(flat, s);
+	int p = at ? 0 : -1;
+	for (const char *q = flat; at && q < at; q++)
+		p += *q == '\f';
+	free(flat);
+	return p;
+}
+
+/* Page (0-based) of the chart box named name in the dump, or -1. */
+static int chart_page(const struct built *b, const char *name)
+{
+	char pat[64];
+	snprintf(pat, sizeof(pat), "\"%s\"", name);
+	const char *at = strstr(b->dump.buf, pat);
+	if (!at)
+		return -1;
+	int p = -1;
+	for (const char *q = strstr(b->dump.buf, "page "); q && q < at; q = strstr(q + 1, "\npage "))
+		p++;
+	return p;
 }
 
 /* Page (0-based) on which s first appears, or -1. */
@@ -308,12 +417,32 @@ static void test_no_incident_sentences(void **state)
 	struct built b;
 	build(&b, SYNTH_QUIET, NULL);
 	char *w = section(&b, "What we checked", "Data appendix");
-	static const char *const said[] = { "vCPUs were", "busy on average", "Memory in use was",
+	static const char *const said[] = { "vCPUs were", "busy typically", "Memory in use was",
 					    "The disk read and wrote", "The VM sent",
 					    "CPU steal (time the host" };
 	for (size_t i = 0; i < sizeof(said) / sizeof(*said); i++)
 		if (!strstr(w, said[i]))
 			fail_msg("'%s' missing from:\n%s", said[i], w);
+	/*
+	 * Before/after (sales): every resource under its heading has a sentence
+	 * with its numbers (typical, 95th percentile, peak) before its chart.
+	 */
+	static const char *const heads[] = { "CPU", "Memory", "Disk", "Network",
+					     "CPU steal (the host)", "Data appendix" };
+	char *flat = flat_text(w);
+	for (size_t i = 0; i + 1 < sizeof(heads) / sizeof(*heads); i++) {
+		const char *x = find_line(w, heads[i]);
+		if (!x)
+			fail_msg("no heading '%s' in:\n%s", heads[i], w);
+		const char *y = find_line(x + 1, heads[i + 1]);
+		size_t n = y ? (size_t)(y - x) : strlen(x);
+		char *sec = flat_text_n(x, n);
+		if (!strstr(sec, "for 95% of the time") || !strpbrk(sec, "0123456789"))
+			fail_msg("no numbers under '%s':\n%s", heads[i], sec);
+		free(sec);
+	}
+	assert_non_null(strstr(flat, "not need swap"));
+	free(flat);
 	assert_null(strstr(b.text.buf, "Confidence:"));   /* nothing to be confident of */
 	free(w);
 	release(&b);
@@ -326,10 +455,192 @@ static void test_none_page_one(void **state)
 	struct built b;
 	build(&b, SYNTH_HANG, NULL);
 	assert_int_equal(page_of(&b, "No resource ran out"), 0);
-	assert_int_equal(page_of(&b, "busy on average during the incident"), 0);
+	assert_int_equal(page_of(&b, "busy typically during the incident"), 0);
 	assert_int_equal(page_of(&b, "Memory in use was"), 0);
 	assert_int_equal(page_of(&b, "The VM sent"), 0);
 	release(&b);
+}
+
+#define DAY_MS 86400000LL
+
+/* A date as the built-in template writes it: "Wed 28 Oct 2026" (UTC). */
+static void day_words(char *buf, size_t cap, int64_t ms)
+{
+	char wd[8], rest[16], d[4];
+	ts_format(wd, sizeof(wd), "%a", ms, NULL);
+	ts_format(d, sizeof(d), "%d", ms, NULL);
+	ts_format(rest, sizeof(rest), "%b %Y", ms, NULL);
+	snprintf(buf, cap, "%s %d %s", wd, atoi(d), rest);
+}
+
+/* --at that matches nothing is said on page one, with the incident the data shows. */
+static void test_hint_unmatched(void **state)
+{
+	(void)state;
+	struct synth_opts so = SYNTH_OPTS_INIT;
+	so.kind = SYNTH_SWAP_STORM;
+	so.events = 1;
+	struct built b;
+	build(&b, SYNTH_SWAP_STORM, NULL);   /* where the incident is; no hint: nothing said */
+	assert_true(b.a->has_incident);
+	int64_t onset = b.a->incident.onset_ms, end = b.a->to_ms;
+	assert_int_equal(page_of_flat(&b, "You reported trouble"), -1);
+	release(&b);
+
+	/* a quiet night, three days before the incident */
+	struct build_opts bo = { NULL, 0, 1, onset / DAY_MS * DAY_MS - 3 * DAY_MS + 3 * 3600000LL,
+				 0, 0 };
+	build_with(&b, &so, &bo);
+	assert_true(b.a->has_incident);
+	if (!b.a->dq.hint_unmatched)
+		fail_msg("the analyzer found a change near the hint; pick a quieter time");
+	char hint_day[32], onset_day[32], want[256];
+	day_words(hint_day, sizeof(hint_day), bo.at_ms);
+	day_words(onset_day, sizeof(onset_day), onset);
+	snprintf(want, sizeof(want), "You reported trouble around %s at 03:00 UTC; the data shows "
+		 "no change near then.", hint_day);
+	if (page_of_flat(&b, want) != 0)
+		fail_msg("'%s' not on page one:\n%s", want, b.text.buf);
+	snprintf(want, sizeof(want), "The incident below is the one the data shows, on %s.",
+		 onset_day);
+	assert_int_equal(page_of_flat(&b, want), 0);
+	assert_int_equal(page_of_flat(&b, "outside the period"), -1);
+	release(&b);
+
+	/* a time after the data: said to be outside it */
+	bo.at_ms = end / DAY_MS * DAY_MS + 10 * DAY_MS;
+	build_with(&b, &so, &bo);
+	day_words(hint_day, sizeof(hint_day), bo.at_ms);
+	snprintf(want, sizeof(want), "You reported trouble around %s at 00:00 UTC", hint_day);
+	if (page_of_flat(&b, want) != 0)
+		fail_msg("'%s' not on page one:\n%s", want, b.text.buf);
+	assert_int_equal(page_of_flat(&b, ", outside the period this report covers"), 0);
+	assert_int_equal(page_of_flat(&b, "no change near then"), -1);
+	snprintf(want, sizeof(want), "the incident below is the one the data shows, on %s.",
+		 onset_day);
+	assert_int_equal(page_of_flat(&b, want), 0);
+	release(&b);
+
+	/* no incident: the hint is still answered on page one */
+	so.kind = SYNTH_QUIET;
+	bo.at_ms = end / DAY_MS * DAY_MS - 2 * DAY_MS + 3 * 3600000LL;
+	build_with(&b, &so, &bo);
+	assert_false(b.a->has_incident);
+	day_words(hint_day, sizeof(hint_day), bo.at_ms);
+	snprintf(want, sizeof(want), "You reported trouble around %s at 03:00 UTC; the data shows "
+		 "no change near then.", hint_day);
+	assert_int_equal(page_of_flat(&b, want), 0);
+	assert_int_equal(page_of_flat(&b, "The incident below"), -1);
+	release(&b);
+}
+
+/* "samples cover 100%" only when nothing is missing: 99.95% is never rounded up. */
+static void test_coverage_not_rounded_up(void **state)
+{
+	(void)state;
+	struct synth_opts so = SYNTH_OPTS_INIT;
+	so.kind = SYNTH_SWAP_STORM;
+	so.events = 1;
+	so.gap_elsewhere = 1;
+	struct build_opts bo = { NULL, 0, 0, 0, 0, 0 };
+	struct built b;
+	build_with(&b, &so, &bo);
+	assert_true(b.a->dq.coverage < 1);
+	char *flat = flat_text(b.text.buf);
+	const char *at = strstr(flat, "samples cover ");
+	assert_non_null(at);
+	double shown = strtod(at + strlen("samples cover "), NULL);
+	if (shown >= 100 || fabs(shown - 100 * b.a->dq.coverage) > 0.5)
+		fail_msg("coverage %.4f shown as '%.12s'", b.a->dq.coverage,
+			 at + strlen("samples cover "));
+	free(flat);
+	release(&b);
+
+	build(&b, SYNTH_QUIET, NULL);
+	if (b.a->dq.coverage < 1)
+		assert_int_equal(page_of_flat(&b, "100% Data coverage"), -1);
+	release(&b);
+}
+
+/* An incident that ended inside a gap is back to normal at the first sample after it. */
+static void test_end_in_gap(void **state)
+{
+	(void)state;
+	struct built b;
+	int found = 0;
+	/* the gap is 20..35 min into the incident: find a length that ends inside it */
+	for (int d = 20; d <= 45 && !found; d += 5) {
+		struct synth_opts so = SYNTH_OPTS_INIT;
+		so.kind = SYNTH_SWAP_STORM;
+		so.gap_in_incident = 1;
+		so.duration_min = d;
+		struct build_opts bo = { NULL, 0, 0, 0, 0, 0 };
+		build_with(&b, &so, &bo);
+		const struct dq_gap *g = NULL;
+		for (size_t i = 0; b.a->has_incident && i < b.a->dq.n_gaps; i++)
+			if (b.a->dq.gaps[i].from_ms < b.a->incident.end_ms &&
+			    b.a->dq.gaps[i].to_ms >= b.a->incident.end_ms)
+				g = &b.a->dq.gaps[i];
+		if (g) {
+			found = 1;
+			char want[96], gap_from[16];
+			int64_t to_s = g->to_ms / 1000, from_s = g->from_ms / 1000;
+			snprintf(gap_from, sizeof(gap_from), "%02d:%02d", (int)(from_s / 3600 % 24),
+				 (int)(from_s / 60 % 60));
+			/* the row's time is the gap's end, and it says why */
+			snprintf(want, sizeof(want), "%02d:%02d Back to normal",
+				 (int)(to_s / 3600 % 24), (int)(to_s / 60 % 60));
+			char *tl = section(&b, "Timeline", "Root cause");
+			char *flat = flat_text(tl);
+			if (!strstr(flat, want) || !strstr(flat, "the first sample after the gap") ||
+			    !strstr(flat, gap_from) || !strstr(flat, "approximate"))
+				fail_msg("'%s' (gap from %s) missing from:\n%s", want, gap_from, tl);
+			free(flat);
+			free(tl);
+		}
+		release(&b);
+	}
+	if (!found)
+		fail_msg("no synthetic incident ends inside its gap");
+}
+
+/* On Letter as on A4, a resource's heading, its sentence and its chart share a page. */
+static void test_heading_keeps_chart(void **state)
+{
+	(void)state;
+	static const enum synth_kind kinds[] = { SYNTH_SWAP_STORM, SYNTH_CPU_ALL, SYNTH_HANG,
+						 SYNTH_QUIET, SYNTH_NET_LIMIT, SYNTH_DISK_IOPS };
+	static const char *const res[] = { "cpu", "memory", "disk", "network", "steal" };
+	static const char *const title[] = { "CPU", "Memory", "Disk", "Network",
+					     "CPU steal (the host)" };
+	for (int letter = 0; letter < 2; letter++)
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(*kinds); k++) {
+			struct synth_opts so = SYNTH_OPTS_INIT;
+			so.kind = kinds[k];
+			so.events = 1;
+			struct build_opts bo = { NULL, letter, 0, 0, 0, 0 };
+			struct built b;
+			build_with(&b, &so, &bo);
+			const char *from = b.a->has_incident ? "Ruled out" : "What we checked";
+			const char *sec = strstr(b.text.buf, from);
+			assert_non_null(sec);
+			for (size_t i = 0; i < 5; i++) {
+				char name[32];
+				snprintf(name, sizeof(name), "%s small", res[i]);
+				int cp = chart_page(&b, name);
+				const char *h = find_line(sec, title[i]);
+				if (cp < 0 || !h)
+					continue;   /* the cause has its own section */
+				int hp = 0;
+				for (const char *q = b.text.buf; q < h; q++)
+					hp += *q == '\f';
+				if (hp != cp)
+					fail_msg("%s, %s: heading '%s' on page %d, its chart on %d",
+						 synth_names[kinds[k]], letter ? "letter" : "a4",
+						 res[i], hp + 1, cp + 1);
+			}
+			release(&b);
+		}
 }
 
 int main(void)
@@ -342,6 +653,10 @@ int main(void)
 		cmocka_unit_test(test_root_cause_once),
 		cmocka_unit_test(test_no_incident_sentences),
 		cmocka_unit_test(test_none_page_one),
+		cmocka_unit_test(test_hint_unmatched),
+		cmocka_unit_test(test_coverage_not_rounded_up),
+		cmocka_unit_test(test_end_in_gap),
+		cmocka_unit_test(test_heading_keeps_chart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

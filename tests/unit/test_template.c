@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,64 @@ static void test_front_matter(void **state)
 			  "line 1 column 1", 1);
 }
 
+/* Date and time formats use the documented conversions only, else their place. */
+static void test_time_formats(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	struct template *t = load("---\ndate_format: \"%a %e %b %Y %d %m %j %F\"\n"
+				  "time_format: '%H:%M:%S %T %R %Z %z 100%%'\n---\n# {{vm}}\n",
+				  NULL, &e);
+	if (!t)
+		fail_msg("load: %s", e.msg);
+	assert_string_equal(template_meta(t, "time_format"), "%H:%M:%S %T %R %Z %z 100%%");
+	template_free(t);
+
+	expect_load_error("---\ndate_format: \"%Q %Y %\"\n---\n", NULL,
+			  "unknown conversion '%Q' in date_format (known: %Y %m %d %e %H %M %S %b "
+			  "%a %j %Z %z %F %T %R, and %% for a percent sign) in 'tpl/template.md' "
+			  "line 2 column 15", 2);
+	expect_load_error("---\ntime_format: %H %\n---\n", NULL,
+			  "time_format ends with a lone '%' (write '%%' for a percent sign) in "
+			  "'tpl/template.md' line 2 column 17", 2);
+	/* a multibyte character after '%' is named whole, columns in characters */
+	expect_load_error("---\ncompany: Zoë\ndate_format: é%é\n---\n", NULL,
+			  "unknown conversion '%é' in date_format (known: %Y %m %d %e %H %M %S %b "
+			  "%a %j %Z %z %F %T %R, and %% for a percent sign) in 'tpl/template.md' "
+			  "line 3 column 15", 3);
+	/* other keys may hold '%' freely */
+	t = load("---\ncompany: 100% Hosting\n---\n# {{vm}}\n", NULL, &e);
+	assert_non_null(t);
+	template_free(t);
+}
+
+/* Front matter without its opening fence is refused, not printed on page one. */
+static void test_unfenced_front_matter(void **state)
+{
+	(void)state;
+	static const char *const want =
+		"front matter 'company:' without its '---' fences: add a line '---' before the "
+		"front matter and another after it in 'tpl/template.md' line 1 column 1";
+	expect_load_error("company: Cascade Hosting\naccent: \"#1f5f99\"\n---\n# {{vm}}\n",
+			  NULL, want, 1);
+	expect_load_error("company: Cascade Hosting\n# {{vm}}\n", NULL, want, 1);
+	expect_load_error("\n\npaper: a4\n---\n", NULL,
+			  "front matter 'paper:' without its '---' fences: add a line '---' before "
+			  "the front matter and another after it in 'tpl/template.md' line 3 column 1",
+			  3);
+	/* text that only looks like it loads */
+	struct err e = ERR_INIT;
+	struct template *t = load("Note: {{vm}} is fine\n", NULL, &e);
+	assert_non_null(t);
+	template_free(t);
+	t = load("company:{{vm}}\n", NULL, &e);   /* not "key: value" */
+	assert_non_null(t);
+	template_free(t);
+	t = load("# company: {{vm}}\n", NULL, &e);
+	assert_non_null(t);
+	template_free(t);
+}
+
 static void test_unknown_placeholder_location(void **state)
 {
 	(void)state;
@@ -312,6 +371,48 @@ static void test_files_and_sandbox(void **state)
 	assert_int_equal(template_load(&t, "nosuch", root, &schema, &e), -1);
 	assert_int_equal(e.code, ERR_TEMPLATE);
 	assert_non_null(strstr(e.msg, "cannot find template 'nosuch'"));
+	/* the built-in names, and the way to a local folder */
+	assert_non_null(strstr(e.msg, "not a built-in template (tpl)"));
+	assert_non_null(strstr(e.msg, "no folder './nosuch' here"));
+
+	/*
+	 * A name: the built-in first, else a folder of that name in the current
+	 * directory (mine/ here, and tpl/ shadowed by the built-in).
+	 */
+	char here[PATH_MAX], local[600];
+	assert_non_null(getcwd(here, sizeof(here)));
+	snprintf(local, sizeof(local), "%s/cwd", root);
+	mkdir(local, 0777);
+	snprintf(path, sizeof(path), "%s/mine", local);
+	mkdir(path, 0777);
+	snprintf(path, sizeof(path), "%s/mine/template.md", local);
+	write_file(path, "---\ncompany: Local\n---\n# {{vm}}\n");
+	snprintf(path, sizeof(path), "%s/mine/phrases.md", local);
+	write_file(path, ok_phrases);
+	snprintf(path, sizeof(path), "%s/tpl", local);
+	mkdir(path, 0777);
+	snprintf(path, sizeof(path), "%s/tpl/template.md", local);
+	write_file(path, "---\ncompany: Shadowed\n---\n# {{vm}}\n");
+	snprintf(path, sizeof(path), "%s/tpl/phrases.md", local);
+	write_file(path, ok_phrases);
+	assert_int_equal(chdir(local), 0);
+	int rc_mine = template_load(&t, "mine", root, &schema, &e);
+	if (rc_mine == 0) {
+		assert_string_equal(template_meta(t, "company"), "Local");
+		template_free(t);
+	}
+	int rc_tpl = template_load(&t, "tpl", root, &schema, &e);
+	if (rc_tpl == 0) {
+		assert_null(template_meta(t, "company"));   /* the built-in has none */
+		template_free(t);
+	}
+	int rc_null = template_load(&t, "mine", NULL, &schema, &e);
+	if (rc_null == 0)
+		template_free(t);
+	assert_int_equal(chdir(here), 0);
+	assert_int_equal(rc_mine, 0);
+	assert_int_equal(rc_tpl, 0);
+	assert_int_equal(rc_null, 0);
 }
 
 int main(void)
@@ -323,6 +424,8 @@ int main(void)
 		cmocka_unit_test(test_directives),
 		cmocka_unit_test(test_phrases),
 		cmocka_unit_test(test_front_matter),
+		cmocka_unit_test(test_time_formats),
+		cmocka_unit_test(test_unfenced_front_matter),
 		cmocka_unit_test(test_unknown_placeholder_location),
 		cmocka_unit_test(test_structure_errors),
 		cmocka_unit_test(test_value_missing_at_expansion),
