@@ -555,7 +555,7 @@ static int parse_args(int argc, char **argv, struct opts *o, struct cli_input *i
 		cli_error("no output given; pass -o OUT.png, OUT.svg or OUT.pdf");
 		return -1;
 	}
-	return 0;
+	return cli_check_output(in, o->out);
 }
 
 static int open_canvas(enum out_kind k, const char *path, struct canvas **c, struct err *e)

@@ -166,6 +166,9 @@ int cmd_report(int argc, char **argv)
 		cli_error("the PDF cannot go to standard output; give -o OUT.pdf");
 		return EXIT_USAGE;
 	}
+	if (cli_check_output(&in, out_path) < 0 ||
+	    (json_path && cli_check_output(&in, json_path) < 0))
+		return EXIT_USAGE;
 
 	/* The template first: a bad one fails before any work is done. */
 	struct err e = ERR_INIT;

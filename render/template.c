@@ -629,8 +629,17 @@ static int truthy(const struct tvals *v, const char *name)
 	return t->text && t->text[0] && strcmp(t->text, "0") != 0;
 }
 
+/*
+ * What one expansion may cost: nested {{#each}} multiply, and a template is
+ * user input, so a few lines could otherwise ask for years of work or
+ * gigabytes of text. A real report is far below both.
+ */
+#define EXPAND_MAX_NODES  ((size_t)2 * 1000 * 1000)   /* {{#each}} repetitions */
+#define EXPAND_MAX_BYTES  ((size_t)16 << 20)
+
 static int expand_nodes(const struct template *t, const char *file, const struct node *kids,
-			size_t n, const struct tvals *v, struct strbuf *out, struct err *e)
+			size_t n, const struct tvals *v, struct strbuf *out, size_t *work,
+			struct err *e)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct node *k = &kids[i];
@@ -654,16 +663,26 @@ static int expand_nodes(const struct template *t, const char *file, const struct
 		case N_IF:
 		case N_UNLESS: {
 			int on = truthy(v, k->name) == (k->kind == N_IF);
-			if (on ? expand_nodes(t, file, k->kids, k->n_kids, v, out, e) < 0
-			       : expand_nodes(t, file, k->alt, k->n_alt, v, out, e) < 0)
+			if (on ? expand_nodes(t, file, k->kids, k->n_kids, v, out, work, e) < 0
+			       : expand_nodes(t, file, k->alt, k->n_alt, v, out, work, e) < 0)
 				return -1;
 			break;
 		}
 		case N_EACH: {
 			const struct tval *tv = lookup(v, k->name);
-			for (size_t j = 0; tv && j < tv->n_items; j++)
-				if (expand_nodes(t, file, k->kids, k->n_kids, tv->items[j], out, e) < 0)
+			for (size_t j = 0; tv && j < tv->n_items; j++) {
+				/* only {{#each}} multiplies: the budget is kept here */
+				if (++*work > EXPAND_MAX_NODES || out->len > EXPAND_MAX_BYTES)
+					return err_at(e, ERR_TEMPLATE, file, k->line, NULL,
+						      "'%s' expands to more than %zu MiB or %zu "
+						      "repetitions at the {{#each %s}} of line %ld "
+						      "column %ld (nested {{#each}} over long lists?); "
+						      "simplify it", file, EXPAND_MAX_BYTES >> 20,
+						      EXPAND_MAX_NODES, k->name, k->line, k->col);
+				if (expand_nodes(t, file, k->kids, k->n_kids, tv->items[j], out, work,
+						 e) < 0)
 					return -1;
+			}
 			break;
 		}
 		case N_DIRECTIVE: {
@@ -694,7 +713,8 @@ static int expand_nodes(const struct template *t, const char *file, const struct
 int template_expand(const struct template *t, const struct tvals *v, struct strbuf *out,
 		    struct err *e)
 {
-	return expand_nodes(t, t->path, t->body.kids, t->body.n_kids, v, out, e);
+	size_t work = 0;
+	return expand_nodes(t, t->path, t->body.kids, t->body.n_kids, v, out, &work, e);
 }
 
 static const struct phrase *find_phrase(const struct template *t, const char *key)
@@ -717,7 +737,8 @@ int template_phrase(const struct template *t, const char *key, const struct tval
 	if (!p)
 		return err_set(e, ERR_TEMPLATE, "template '%s' has no phrase '%s' in '%s'", t->dir,
 			       key, t->phrases_path);
-	return expand_nodes(t, t->phrases_path, p->body.kids, p->body.n_kids, v, out, e);
+	size_t work = 0;
+	return expand_nodes(t, t->phrases_path, p->body.kids, p->body.n_kids, v, out, &work, e);
 }
 
 /* ---- loading ------------------------------------------------------------------- */

@@ -223,4 +223,11 @@ run "$VMPM" report --template nosuch -o "$TMP/x.pdf" "$seed/vm1.csv"
 expect_rc 6 "unknown template name"
 [ ! -e "$TMP/x.pdf" ] && ok || fail "unknown template left an output"
 
+# The output is never one of the inputs.
+cp "$SRC/samples/seed-incident/vm1.csv" "$TMP/same.csv"
+run "$VMPM" report -o "$TMP/same.csv" "$TMP/same.csv"
+expect_rc 2 "output is the input"
+expect_err "is the input" "output is the input named"
+cmp -s "$TMP/same.csv" "$SRC/samples/seed-incident/vm1.csv" && ok || fail "input overwritten"
+
 finish

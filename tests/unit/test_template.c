@@ -415,6 +415,42 @@ static void test_files_and_sandbox(void **state)
 	assert_int_equal(rc_null, 0);
 }
 
+/* Nested {{#each}} multiply: the expansion stops with an error, quickly,
+ * both when the output grows and when it does not (an empty body). */
+static void test_expansion_budget(void **state)
+{
+	(void)state;
+	struct strbuf md = STRBUF_INIT;
+	for (int empty = 0; empty < 2; empty++) {
+		strbuf_reset(&md);
+		for (int d = 0; d < 12; d++)
+			strbuf_addstr(&md, "{{#each ruled_out}}");
+		strbuf_addstr(&md, empty ? "" : "{{vm}} is a fairly long line of words\n");
+		for (int d = 0; d < 12; d++)
+			strbuf_addstr(&md, "{{/each}}");
+		strbuf_addch(&md, '\n');
+		struct err e = ERR_INIT;
+		struct template *t = load(md.buf, NULL, &e);
+		if (!t)
+			fail_msg("load: %s", e.msg);
+		struct tvals *v = tvals_new();
+		tvals_set(v, "vm", "vm1");
+		for (int i = 0; i < 8; i++)   /* 8^12 expansions if unbounded */
+			tvals_item(v, "ruled_out");
+		struct strbuf out = STRBUF_INIT;
+		assert_int_equal(template_expand(t, v, &out, &e), -1);
+		assert_int_equal(e.code, ERR_TEMPLATE);
+		assert_non_null(strstr(e.msg, "nested {{#each}}"));
+		if (!strstr(e.msg, " line 1 column "))
+			fail_msg("%s", e.msg);
+		assert_true(out.len <= ((size_t)17 << 20));
+		strbuf_release(&out);
+		tvals_free(v);
+		template_free(t);
+	}
+	strbuf_release(&md);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -430,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_structure_errors),
 		cmocka_unit_test(test_value_missing_at_expansion),
 		cmocka_unit_test(test_files_and_sandbox),
+		cmocka_unit_test(test_expansion_budget),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
