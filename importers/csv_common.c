@@ -165,6 +165,19 @@ static long row_line(const struct csv_reader *r)
 	return r->line - r->nl_in_row;
 }
 
+/* The last row has no line break after it: the file may have been cut in
+ * it, so its last field may be cut too. Skipped, whatever it looks like. */
+static void truncated_row(struct csv_reader *r, long line)
+{
+	static const char why[] =
+		"the last line has no end of line: the export may be truncated; the row was "
+		"skipped";
+	r->src->rows_read++;
+	r->src->rows_skipped++;
+	store_diag(r->st, DIAG_TRUNCATED, r->name, line, NULL, "%s", why);
+	csv_remember_bad(r, line, NULL, why);
+}
+
 /* libcsv's row callback: hands a row with something on it to the importer,
  * then moves the place on (c: the row end libcsv saw, -1 at the end). */
 static void row_ended(int c, void *priv)
@@ -178,8 +191,10 @@ static void row_ended(int c, void *priv)
 		return;
 	}
 	if (!r->failed && !(r->col == 1 && r->row_bytes == 0)) {   /* else only blanks */
-		if (r->header_done)
-			r->on_row(r, row_line(r), c == -1);
+		if (r->header_done && c == -1)
+			truncated_row(r, row_line(r));
+		else if (r->header_done)
+			r->on_row(r, row_line(r), 0);
 		else
 			r->on_header(r, row_line(r));
 	}
@@ -262,15 +277,34 @@ int csv_row_name(struct csv_reader *r, long line, int unterminated, const char *
 	return -1;
 }
 
+void csv_dst_later(struct csv_reader *r, const char *text, size_t len, int64_t first,
+		   int64_t *later)
+{
+	struct ts_ctx ctx = r->ts;
+	*later = first;
+	if (ctx.pick != TZ_EARLIER)
+		return;
+	ctx.pick = TZ_LATER;
+	if (ts_parse(&ctx, text, len, later, NULL) != TS_OK)
+		*later = first;
+}
+
 void csv_dst_note(struct csv_reader *r, long line, const char *column, const char *text,
-		  size_t len, int dst_note, int64_t t_ms)
+		  size_t len, int dst_note, int second, int64_t t_ms)
 {
 	char when[TS_RFC3339_MAX], show[CSV_SHOW + 1];
 	csv_show(show, text, len);
-	store_diag(r->st, DIAG_DST, r->name, line, column,
-		   "local time '%s' %s the zone's clock change; read as %s", show,
-		   dst_note == 1 ? "happened twice in" : "did not exist, skipped by",
-		   ts_format_rfc3339(t_ms, when));
+	ts_format_rfc3339(t_ms, when);
+	if (dst_note == 1)
+		store_diag(r->st, DIAG_DST, r->name, line, column,
+			   "local time '%s' happened twice (the clocks went back); read as %s, "
+			   "its %s", show, when, second
+			   ? "second occurrence: the rows before had passed the first"
+			   : "first occurrence");
+	else
+		store_diag(r->st, DIAG_DST, r->name, line, column,
+			   "local time '%s' did not exist, skipped by the zone's clock change; "
+			   "read as %s", show, when);
 }
 
 struct vm *csv_vm(struct csv_reader *r, const char *id, size_t len, long line)
@@ -305,6 +339,7 @@ void csv_reader_init(struct csv_reader *r, struct store *st, const char *name,
 	r->e = e;
 	r->expected = expected;
 	r->max_cols = max_cols;
+	r->ts = o->ts;
 	r->sep = ',';
 	r->line = 1;
 }
@@ -315,6 +350,18 @@ void csv_reader_release(struct csv_reader *r)
 	for (size_t i = 0; i < r->ncols; i++)
 		free(r->names[i]);
 	free(r->names);
+}
+
+/* The separator of a header line s[0..n): ',' if it holds one, else ';', else tab. */
+static unsigned char header_sep(const char *s, size_t n)
+{
+	int comma = 0, semi = 0, tab = 0;
+	for (size_t i = 0; i < n; i++) {
+		comma |= s[i] == ',';
+		semi |= s[i] == ';';
+		tab |= s[i] == '\t';
+	}
+	return comma ? ',' : semi ? ';' : tab ? '\t' : ',';
 }
 
 /* Looks at the first bytes: a BOM to skip, UTF-16 or binary data, the
@@ -350,15 +397,156 @@ static long sniff(struct csv_reader *r, const char *buf, size_t len)
 			 r->name, line, r->expected);
 		return -1;
 	}
-	int comma = 0, semi = 0, tab = 0;
-	for (size_t i = 0; i < n; i++) {
-		comma |= s[i] == ',';
-		semi |= s[i] == ';';
-		tab |= s[i] == '\t';
-	}
-	r->sep = comma ? ',' : semi ? ';' : tab ? '\t' : ',';
+	r->sep = header_sep(s, n);
 	csv_set_delim(&r->p, r->sep);
 	return (long)skip;
+}
+
+/* ---- the date order, decided before the rows are read ------------------ */
+
+/* A field of the first bytes, quotes and blanks around it dropped. */
+struct scan_field {
+	const char *s;
+	size_t len;
+};
+
+/*
+ * Splits buf[*pos..len) at the next row end outside quotes, keeping field
+ * `want` of the row in *f (len 0 if the row is shorter). 0 at the end of
+ * the bytes (a row cut by them is not returned), else 1; *nl counts line
+ * breaks.
+ */
+static int scan_row(const char *buf, size_t len, size_t *pos, unsigned char sep, size_t want,
+		    struct scan_field *f, long *nl)
+{
+	size_t i = *pos, col = 0, start = i;
+	int quoted = 0;
+	f->s = NULL;
+	f->len = 0;
+	for (; i < len; i++) {
+		char c = buf[i];
+		if (c == '"') {
+			quoted = !quoted;
+		} else if (c == '\n') {
+			++*nl;
+			if (!quoted)
+				break;
+		} else if (c == (char)sep && !quoted) {
+			if (col == want) {
+				f->s = buf + start;
+				f->len = i - start;
+			}
+			col++;
+			start = i + 1;
+		}
+	}
+	if (i >= len)
+		return 0;
+	if (col == want) {
+		f->s = buf + start;
+		f->len = i - start;
+	}
+	*pos = i + 1;
+	if (f->s) {
+		csv_trim_text(&f->s, &f->len);
+		if (f->len >= 2 && f->s[0] == '"' && f->s[f->len - 1] == '"') {
+			f->s++;
+			f->len -= 2;
+		}
+	}
+	return 1;
+}
+
+/*
+ * With TS_ORDER_AUTO: reads the timestamp column of the first rows in
+ * buf[0..len) and takes the date order of the first day/month/year time
+ * that shows it ("13/11/2026"), so that a file whose first days are all
+ * <= 12 does not need --date-order. Noted when ambiguous times came first.
+ */
+static void decide_date_order(struct csv_reader *r, const char *buf, size_t len)
+{
+	if (r->ts.order != TS_ORDER_AUTO)
+		return;
+	if (len > CSV_ORDER_BYTES)
+		len = CSV_ORDER_BYTES;
+	size_t pos = len >= 3 && !memcmp(buf, "\xef\xbb\xbf", 3) ? 3 : 0;
+	long nl = 0;
+	/* the header: the first line with something on it */
+	const char *h = NULL;
+	size_t hlen = 0;
+	while (pos < len) {
+		const char *e = memchr(buf + pos, '\n', len - pos);
+		if (!e)
+			return;
+		h = buf + pos;
+		hlen = (size_t)(e - h);
+		pos = (size_t)(e - buf) + 1;
+		nl++;
+		const char *t = h;
+		size_t tl = hlen;
+		csv_trim_text(&t, &tl);
+		if (tl)
+			break;
+		h = NULL;
+	}
+	if (!h)
+		return;
+	unsigned char sep = header_sep(h, hlen);
+	size_t ts_col = SIZE_MAX;
+	for (size_t c = 0, start = 0, i = 0; i <= hlen && ts_col == SIZE_MAX; i++) {
+		if (i < hlen && h[i] != (char)sep)
+			continue;
+		const char *name = h + start;
+		size_t nlen = i - start;
+		char low[32];
+		csv_trim_text(&name, &nlen);
+		if (nlen >= 2 && name[0] == '"' && name[nlen - 1] == '"')
+			name++, nlen -= 2;
+		if (nlen < sizeof(low)) {
+			memcpy(low, name, nlen);
+			low[nlen] = '\0';
+			if (csv_col_of(low) == CSV_COL_TS)
+				ts_col = c;
+		}
+		c++;
+		start = i + 1;
+	}
+	if (ts_col == SIZE_MAX)
+		return;
+	struct ts_ctx ctx = r->ts;
+	size_t ambiguous = 0;
+	long first_line = 0;
+	for (size_t row = 0; row < CSV_ORDER_ROWS; row++) {
+		struct scan_field f;
+		long line = nl + 1;
+		if (!scan_row(buf, len, &pos, sep, ts_col, &f, &nl))
+			return;
+		if (!f.s || !f.len)
+			continue;
+		struct ts_parsed p = { 0 };
+		int64_t ms;
+		enum ts_rc rc = ts_parse(&ctx, f.s, f.len, &ms, &p);
+		if (rc == TS_AMBIGUOUS) {
+			if (!ambiguous++)
+				first_line = line;
+			continue;
+		}
+		if (rc != TS_OK)
+			continue;
+		if (p.style != TS_STYLE_DMY && p.style != TS_STYLE_MDY)
+			return;   /* not a day/month/year file: nothing to decide */
+		r->ts.order = p.style == TS_STYLE_DMY ? TS_ORDER_DMY : TS_ORDER_MDY;
+		if (ambiguous) {
+			char show[CSV_SHOW + 1];
+			csv_show(show, f.s, f.len);
+			store_diag(r->st, DIAG_OTHER, r->name, first_line, NULL,
+				   "dates read as %s: the first %zu could be either, line %ld ('%s') "
+				   "shows the order; pass --date-order to choose another",
+				   p.style == TS_STYLE_DMY ? "day/month/year" : "month/day/year",
+				   ambiguous, line, show);
+		}
+		return;
+	}
 }
 
 static int feed(struct csv_reader *r, const char *buf, size_t len)
@@ -425,6 +613,7 @@ static int finish(struct csv_reader *r)
 
 int csv_read_buffer(struct csv_reader *r, const char *buf, size_t len)
 {
+	decide_date_order(r, buf, len);
 	for (size_t off = 0; off < len; off += CSV_CHUNK)
 		if (feed(r, buf + off, len - off < CSV_CHUNK ? len - off : CSV_CHUNK) < 0)
 			return -1;
@@ -436,7 +625,18 @@ int csv_read_stream(struct csv_reader *r, FILE *f)
 	char *buf = xmalloc(CSV_CHUNK);
 	int rc = 0;
 	size_t n;
-	while (rc == 0 && (n = fread(buf, 1, CSV_CHUNK, f)) > 0)
+	if (r->ts.order == TS_ORDER_AUTO) {
+		/* the first bytes, to decide the date order, then read as chunks */
+		char *head = xmalloc(CSV_ORDER_BYTES);
+		size_t hn = 0;
+		while (hn < CSV_ORDER_BYTES && (n = fread(head + hn, 1, CSV_ORDER_BYTES - hn, f)) > 0)
+			hn += n;
+		decide_date_order(r, head, hn);
+		for (size_t off = 0; rc == 0 && off < hn; off += CSV_CHUNK)
+			rc = feed(r, head + off, hn - off < CSV_CHUNK ? hn - off : CSV_CHUNK);
+		free(head);
+	}
+	while (rc == 0 && !ferror(f) && (n = fread(buf, 1, CSV_CHUNK, f)) > 0)
 		rc = feed(r, buf, n);
 	if (rc == 0 && ferror(f))
 		rc = err_at(r->e, ERR_IO, r->name, 0, NULL, "cannot read '%s': %s", r->name,

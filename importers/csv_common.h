@@ -19,7 +19,19 @@
  *     reports (CSV_REPALL_NL; CRLF counted once), and the newlines inside
  *     quoted fields; a row is located at the line it starts on;
  *   - a row that the file ends inside (no line break after it, or an open
- *     quote) is diagnosed DIAG_TRUNCATED rather than as what it looks like;
+ *     quote) is skipped as DIAG_TRUNCATED: an export cut in the middle of its
+ *     last line would keep a wrong value ("5000" of "5000000.0"), and a
+ *     complete last row without its line break cannot be told from it, so
+ *     losing one row is the lesser harm (on_row never sees such a row);
+ *   - with TS_ORDER_AUTO, the date order of day/month/year times is decided
+ *     before the first row is read, from the first time in the timestamp
+ *     column of the first CSV_ORDER_ROWS rows (or CSV_ORDER_BYTES) that is
+ *     not ambiguous ("13/11/2026"), and kept in r->ts for the whole file;
+ *     when none is, ambiguous times still fail as ts_parse says;
+ *   - a naive time that happened twice (the clocks went back) is read as its
+ *     second occurrence when the row before was later than the first reading
+ *     and not later than the second (rows are in time order), see
+ *     csv_dst_pick, and noted DIAG_DST either way;
  *   - a bad row is counted and diagnosed; the first one is remembered, and
  *     when no row could be read at all the import fails with it (at once
  *     after CSV_BAD_ABORT bad rows and no good one).
@@ -78,6 +90,8 @@
 #define CSV_FIELD_MAX  (1024 * 1024)    /* a longer field: an unbalanced quote */
 #define CSV_BAD_ABORT  1000             /* bad rows before any good one: give up */
 #define CSV_SHOW       40               /* bytes of bad text quoted in a message */
+#define CSV_ORDER_ROWS 10000            /* rows looked at to decide the date order */
+#define CSV_ORDER_BYTES (1024 * 1024)   /* ... at most in these first bytes */
 
 /* --- header names --------------------------------------------------------- */
 
@@ -107,8 +121,10 @@ enum csv_col csv_col_of(const char *name);
 struct csv_reader;
 /* libcsv's field callback; priv is the reader. */
 typedef void csv_field_fn(void *data, size_t len, void *priv);
-/* The header row, or a data row (`unterminated`: the file ends inside it),
- * starting on `line`; never called for a blank row or after a failure. */
+/* The header row, or a data row starting on `line`; never called for a
+ * blank row, after a failure, or for a last row without a line break (the
+ * reader skips it as DIAG_TRUNCATED), so `unterminated` is 0 today: it is
+ * kept for the helpers below, which still word a cut row as such. */
 typedef void csv_header_fn(struct csv_reader *r, long line);
 typedef void csv_row_fn(struct csv_reader *r, long line, int unterminated);
 
@@ -124,6 +140,9 @@ struct csv_reader {
 	const char *expected;        /* "expected '...'": ends the format errors */
 	size_t max_cols;             /* a longer header fails with ERR_LIMIT */
 	struct source *src;          /* set by the importer when it reads the header */
+	struct ts_ctx ts;            /* o->ts, with the date order decided for this file */
+	int64_t prev_t;              /* the time of the last row whose time was read */
+	int has_prev;
 	int failed;                  /* e is filled: read nothing more */
 	int header_done;             /* set by the importer: rows follow */
 	unsigned char sep;           /* ',' ';' or '\t', once the first bytes are seen */
@@ -225,6 +244,8 @@ static inline int csv_row_time(struct csv_reader *r, long line, int unterminated
 		return -1;
 	}
 	r->src->rows_naive += naive != 0;
+	r->prev_t = t_ms;
+	r->has_prev = 1;
 	if (t_ms < r->o->from_ms || t_ms > r->o->to_ms) {
 		r->src->rows_filtered++;
 		return -1;
@@ -237,10 +258,27 @@ static inline int csv_row_time(struct csv_reader *r, long line, int unterminated
 int csv_row_name(struct csv_reader *r, long line, int unterminated, const char *column,
 		 const char *what, const char *s, size_t len);
 
+/*
+ * A naive time text[0..len) that happened twice (ts_parsed.dst_note 1), read
+ * as `first` (its first occurrence, r->ts.pick TZ_EARLIER): sets *later to
+ * its second occurrence, or to `first` when there is no other reading.
+ */
+void csv_dst_later(struct csv_reader *r, const char *text, size_t len, int64_t first,
+		   int64_t *later);
+
+/* Which reading of a time that happened twice this row means: the later one
+ * when the row before (r->prev_t) is later than `first` but not later than
+ * `later` (the file has gone on past the first occurrence), else `first`. */
+static inline int64_t csv_dst_pick(const struct csv_reader *r, int64_t first, int64_t later)
+{
+	return r->has_prev && r->prev_t > first && r->prev_t <= later ? later : first;
+}
+
 /* Notes (DIAG_DST) that naive time text[0..len) fell in a clock change
- * (ts_parsed.dst_note: 1 twice, 2 skipped) and was read as t_ms. */
+ * (ts_parsed.dst_note: 1 twice, 2 skipped) and was read as t_ms; for a time
+ * that happened twice, `second` says it was read as its second occurrence. */
 void csv_dst_note(struct csv_reader *r, long line, const char *column, const char *text,
-		  size_t len, int dst_note, int64_t t_ms);
+		  size_t len, int dst_note, int second, int64_t t_ms);
 
 /* Notes extra fields (DIAG_LONG_ROW) when the row has more than the header. */
 static inline void csv_check_width(struct csv_reader *r, long line)

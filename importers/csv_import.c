@@ -118,6 +118,9 @@ struct ctx {
 	enum ts_rc t_rc;
 	int t_naive;         /* read in the zone */
 	int t_dst;           /* the cached time needs a DST note (once) */
+	int t_twice;         /* it happened twice: t_later is its second reading */
+	int64_t t_later;
+	int64_t row_t;       /* this row's time: t_ms, or t_later (csv_dst_pick) */
 
 	/* VM of this row, cached by its raw text */
 	char vm_raw[STORE_MAX_NAME + 1];
@@ -320,9 +323,12 @@ static void field_ts(struct ctx *x, const char *f, size_t len)
 	if (len == x->ts_len && same_bytes(f, x->ts_text, len))
 		return;
 	struct ts_parsed p = { 0 };
-	x->t_rc = ts_parse(&x->r.o->ts, f, len, &x->t_ms, &p);
+	x->t_rc = ts_parse(&x->r.ts, f, len, &x->t_ms, &p);
 	x->t_naive = x->t_rc == TS_OK && p.naive;
 	x->t_dst = x->t_rc == TS_OK ? p.dst_note : 0;
+	x->t_twice = x->t_dst == 1;
+	if (x->t_twice)
+		csv_dst_later(&x->r, f, len, x->t_ms, &x->t_later);
 	if (len <= CSV_TS_CACHE) {
 		memcpy(x->ts_text, f, len);
 		x->ts_text[len] = '\0';
@@ -429,7 +435,7 @@ static int looks_like_data(const struct ctx *x)
 	for (size_t i = 0; i < x->r.ncols; i++) {
 		int64_t ms;
 		const char *name = x->r.names[i];
-		if (ts_parse(&x->r.o->ts, name, strlen(name), &ms, NULL) == TS_OK)
+		if (ts_parse(&x->r.ts, name, strlen(name), &ms, NULL) == TS_OK)
 			return 1;
 	}
 	return 0;
@@ -510,11 +516,18 @@ static void on_header(struct csv_reader *r, long line)
 		for (size_t i = 0; i < n; i++) {
 			if (roles[i] != R_IGNORE || !names[i][0] || lookup_role(names[i]) != R_IGNORE)
 				continue;   /* a known name, repeated, is not a metric either */
-			int dup = 0;
-			for (size_t j = 0; j < i && !dup; j++)
-				dup = roles[j] == R_WIDE && !strcmp(names[j], names[i]);
-			if (dup || csv_name_problem(names[i], strlen(names[i])))
+			if (csv_name_problem(names[i], strlen(names[i])))
 				continue;
+			for (size_t j = 0; j < i; j++) {
+				if (roles[j] == R_WIDE && !strcmp(names[j], names[i])) {
+					/* which one holds the data cannot be known */
+					csv_fail(r, ERR_FORMAT, line, names[i],
+						 "cannot read '%s' line %ld: column '%.80s' appears twice "
+						 "(columns %zu and %zu); keep one", r->name, line,
+						 names[i], j + 1, i + 1);
+					return;
+				}
+			}
 			roles[i] = R_WIDE;
 			x->widx[i] = x->n_wide++;
 		}
@@ -535,9 +548,10 @@ static void on_header(struct csv_reader *r, long line)
 	if (r->failed)
 		return;
 	r->src = store_add_source(r->st, r->name, mode == MODE_LONG ? "long CSV" : "wide CSV");
+	r->src->row_is_sample = mode == MODE_LONG;
 	csv_note_ignored(r, line, roles, mode == MODE_LONG
 			 ? "not one of timestamp, vm, metric, value, unit"
-			 : "empty, repeated or unusable as a metric name");
+			 : "empty, or unusable as a metric name");
 	for (size_t i = 0; i < n; i++)
 		if (!x->cname[roles[i]])
 			x->cname[roles[i]] = names[i];
@@ -560,7 +574,7 @@ static struct vm *row_vm(struct ctx *x, long line)
 static int append(struct ctx *x, struct series *s, double v, long line, const char *column)
 {
 	struct csv_reader *r = &x->r;
-	int rc = series_append(s, x->t_ms, v);
+	int rc = series_append(s, x->row_t, v);
 	if (rc == 0)
 		return 0;
 	if (rc < 0) {
@@ -570,9 +584,9 @@ static int append(struct ctx *x, struct series *s, double v, long line, const ch
 		return -1;
 	}
 	char when[TS_RFC3339_MAX];
-	ts_format_rfc3339(x->t_ms, when);
+	ts_format_rfc3339(x->row_t, when);
 	if (rc == 1) {
-		store_diag(r->st, DIAG_OUT_OF_ORDER, r->name, line, column,
+		store_diag(r->st, DIAG_OUT_OF_ORDER, r->name, line, x->cname[R_TS],
 			   "vm '%s' metric '%s' at %s is earlier than the sample before it; sorted",
 			   s->vm->id, s->metric, when);
 	} else {
@@ -595,7 +609,8 @@ static int row_common(struct ctx *x, long line, int unterminated)
 		r->src->rows_filtered++;
 		return -1;
 	}
-	if (csv_row_time(r, line, unterminated, x->cname[R_TS], x->t_rc, x->t_ms, x->t_naive,
+	x->row_t = x->t_twice ? csv_dst_pick(r, x->t_ms, x->t_later) : x->t_ms;
+	if (csv_row_time(r, line, unterminated, x->cname[R_TS], x->t_rc, x->row_t, x->t_naive,
 			 x->ts_text, x->ts_text_len) < 0)
 		return -1;
 	if (x->vm_state == VM_BAD) {
@@ -610,7 +625,8 @@ static int row_common(struct ctx *x, long line, int unterminated)
 /* The cached time fell in a clock change: noted once, for its first row used. */
 static void dst_note(struct ctx *x, long line)
 {
-	csv_dst_note(&x->r, line, x->cname[R_TS], x->ts_text, x->ts_text_len, x->t_dst, x->t_ms);
+	csv_dst_note(&x->r, line, x->cname[R_TS], x->ts_text, x->ts_text_len, x->t_dst,
+		     x->row_t != x->t_ms, x->row_t);
 	x->t_dst = 0;
 }
 

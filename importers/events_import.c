@@ -12,6 +12,12 @@
  * o->vm); source is optional. Messages may be quoted and hold separators,
  * quotes and line breaks; line numbers stay physical lines of the file.
  *
+ * Events attach only to VMs that have samples in the store: the metrics are
+ * imported first (cli_load reads the files, then --events). A row for any
+ * other VM (a fleet's events file read with one VM's metrics, a typo in an
+ * id) is counted in rows_filtered and named in one note, never made into a
+ * VM with no samples.
+ *
  * Event files are small: the file is read whole (up to EVENTS_MAX_BYTES).
  */
 #include "importers/csv_common.h"
@@ -42,7 +48,32 @@ struct ev_ctx {
 	const char *cname[E_ROLES];   /* each role's column name */
 	const char *fixed_vm;         /* the VM of a file without a vm column */
 	struct strbuf field[E_ROLES]; /* this row's fields, by role */
+	size_t n_no_vm;               /* rows for VMs without samples */
+	struct strbuf no_vm;          /* the first few of those VMs, for the note */
+	size_t n_no_vm_ids;
+	int more_no_vm;               /* more VMs than those named */
 };
+
+/* A row for a VM without samples: counted, and its VM named in the note. */
+static void no_samples(struct ev_ctx *x, const char *id, size_t len)
+{
+	x->r.src->rows_filtered++;
+	x->n_no_vm++;
+	/* a few distinct ids; the list is short, so a search is enough */
+	char quoted[72];
+	snprintf(quoted, sizeof(quoted), "'%.*s%s'", (int)(len > 60 ? 60 : len), id,
+		 len > 60 ? "..." : "");
+	if (x->no_vm.len && strstr(x->no_vm.buf, quoted))
+		return;
+	if (x->n_no_vm_ids >= 5) {
+		x->more_no_vm = 1;
+		return;
+	}
+	if (x->no_vm.len)
+		strbuf_addstr(&x->no_vm, ", ");
+	strbuf_addstr(&x->no_vm, quoted);
+	x->n_no_vm_ids++;
+}
 
 static void ev_header(struct csv_reader *r, long line)
 {
@@ -94,7 +125,14 @@ static void ev_row(struct csv_reader *r, long line, int unterminated)
 	int64_t t = 0;
 	struct ts_parsed p = { 0 };
 	const struct strbuf *ts = &x->field[E_TS];
-	enum ts_rc rc = ts_parse(&o->ts, ts->buf, ts->len, &t, &p);
+	enum ts_rc rc = ts_parse(&r->ts, ts->buf, ts->len, &t, &p);
+	int second = 0;
+	if (rc == TS_OK && p.dst_note == 1) {
+		int64_t later, first = t;
+		csv_dst_later(r, ts->buf, ts->len, first, &later);
+		t = csv_dst_pick(r, first, later);
+		second = t != first;
+	}
 	if (csv_row_time(r, line, unterminated, x->cname[E_TS], rc, t, p.naive, ts->buf,
 			 ts->len) < 0)
 		return;
@@ -109,11 +147,13 @@ static void ev_row(struct csv_reader *r, long line, int unterminated)
 		return;
 	}
 	csv_check_width(r, line);
-	struct vm *vm = csv_vm(r, vm_id, vm_len, line);
-	if (!vm)
+	struct vm *vm = store_sampled_vm(r->st, vm_id, vm_len);
+	if (!vm) {
+		no_samples(x, vm_id, vm_len);
 		return;
+	}
 	if (p.dst_note)
-		csv_dst_note(r, line, x->cname[E_TS], ts->buf, ts->len, p.dst_note, t);
+		csv_dst_note(r, line, x->cname[E_TS], ts->buf, ts->len, p.dst_note, second, t);
 	/* NUL-terminated copies: the message may have been trimmed */
 	char *m = xstrndup(msg, msg_len);
 	const char *source = x->field[E_SOURCE].buf;
@@ -155,7 +195,15 @@ int events_import_buffer(struct store *st, const char *name, const char *buf, si
 			expected_events, EVENTS_MAX_COLS, ev_on_field, ev_header, ev_row);
 	for (size_t i = 0; i < E_ROLES; i++)
 		strbuf_init(&x.field[i], 0);
+	strbuf_init(&x.no_vm, 0);
 	int rc = csv_read_buffer(&x.r, buf, len);
+	if (x.n_no_vm)
+		store_diag(st, DIAG_OTHER, x.r.name, 0, NULL,
+			   "%zu event%s for VMs without samples (%s%s) %s not imported: events "
+			   "attach only to the VMs of the metrics read", x.n_no_vm,
+			   x.n_no_vm == 1 ? "" : "s", x.no_vm.buf, x.more_no_vm ? ", ..." : "",
+			   x.n_no_vm == 1 ? "was" : "were");
+	strbuf_release(&x.no_vm);
 	csv_reader_release(&x.r);
 	free(x.roles);
 	for (size_t i = 0; i < E_ROLES; i++)

@@ -13,9 +13,17 @@
  *   if (import_path(st, "export.csv", &o, &e) < 0) ...
  *   store_finish(st);
  *
- * How to add an importer: write importers/NAME_import.c with a
- * `NAME_import_...` entry point, declare it here, and add a line to the
- * detection table in import.c that recognises its content.
+ * How to add an importer of a binary format: write importers/NAME_import.c
+ * with NAME_import_path (a regular file) and NAME_import_buffer (an image
+ * read whole from a pipe or standard input), declare them here, and add a
+ * line with its magic bytes to importers[] in import.c. Text that no line
+ * recognises is read as CSV.
+ *
+ * Order: metrics first, then events. Events (events_import_*, and the vms
+ * and events tables of a SQLite input) attach only to VMs that already have
+ * samples in the store; rows for other VMs are counted as filtered and
+ * named in one note. cli_load (cli/input.c) imports every metrics input,
+ * then --events.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -31,12 +39,15 @@ struct import_opts {
 	int64_t to_ms;
 	struct ts_ctx ts;         /* zone and date order of naive timestamps */
 	const char *sqlite_query; /* custom SQL with :vm :from :to, or NULL */
+	size_t max_query_rows;    /* rows sqlite_query may return before ERR_LIMIT;
+				   * 0: STORE_MAX_SAMPLES (tests set a small one) */
 };
 
-#define IMPORT_OPTS_INIT { NULL, NULL, INT64_MIN, INT64_MAX, TS_CTX_INIT, NULL }
+#define IMPORT_OPTS_INIT { NULL, NULL, INT64_MIN, INT64_MAX, TS_CTX_INIT, NULL, 0 }
 
 /* Reads a metrics export, finding its format from its content (SQLite magic,
- * CSV header). "-" reads standard input. */
+ * CSV header). "-" reads standard input; a pipe or FIFO (<(...)) is read
+ * once, as standard input is. */
 int import_path(struct store *st, const char *path, const struct import_opts *o,
 		struct err *e);
 
@@ -47,7 +58,8 @@ int csv_import_stream(struct store *st, const char *name, FILE *f,
 int csv_import_buffer(struct store *st, const char *name, const char *buf, size_t len,
 		      const struct import_opts *o, struct err *e);
 
-/* Events CSV: timestamp,vm,source,message. */
+/* Events CSV: timestamp,vm,source,message; only for VMs with samples (the
+ * metrics are imported first). */
 int events_import_path(struct store *st, const char *path, const struct import_opts *o,
 		       struct err *e);
 int events_import_buffer(struct store *st, const char *name, const char *buf, size_t len,

@@ -29,7 +29,7 @@
  * adding one is one line in cap_cols[].
  *
  * o->sqlite_query replaces the default schema (vms and events are then not
- * read): one read-only statement returning (ts, metric, value) in that order.
+ * read; more than SQLITE_QUERY_MAX_ROWS rows fail with ERR_LIMIT): one read-only statement returning (ts, metric, value) in that order.
  * It may use the named parameters :vm, :from and :to (epoch seconds; :from is
  * rounded down and :to up) and :from_ms and :to_ms (epoch milliseconds); only
  * those it uses are bound, always as parameters. Its numeric times are
@@ -66,6 +66,10 @@
 #define TS_MAX_MS (253402300799999LL)
 /* Integer times of this magnitude or more are milliseconds (year 5138 in s). */
 #define TS_MS_THRESHOLD 1e11
+/* Rows a custom query may return (o->max_query_rows, 0: this): as many as
+ * the store holds samples, so that a query that never ends (a recursive CTE
+ * without a bound) stops with a limit error before memory runs out. */
+#define SQLITE_QUERY_MAX_ROWS STORE_MAX_SAMPLES
 
 /* A capacity column of the vms table and the field it fills. */
 enum cap_field { CAP_INT_VCPUS, CAP_DOUBLE };
@@ -781,8 +785,10 @@ cleanup:
 
 /* --- vms and events ---------------------------------------------------- */
 
-/* The VM of a row of vms or events, if it has samples in the store. */
-static struct vm *known_vm(struct reader *r, sqlite3_stmt *q, int c, const struct rowloc *at)
+/* The VM of a row of vms or events, if it has samples in the store; rows of
+ * other VMs are counted in *n_other (one note per table says how many). */
+static struct vm *known_vm(struct reader *r, sqlite3_stmt *q, int c, const struct rowloc *at,
+			   size_t *n_other)
 {
 	char why[200];
 	size_t len;
@@ -792,11 +798,18 @@ static struct vm *known_vm(struct reader *r, sqlite3_stmt *q, int c, const struc
 		store_diag(r->st, DIAG_BAD_NAME, r->name, at->line, at->table, "%s", why);
 		return NULL;
 	}
-	if (!store_find_vm(r->st, id))
-		return NULL;
-	if (store_vm(r->st, id, len, &vm, NULL) < 0)   /* found: cannot fail */
-		return NULL;
+	if (!(vm = store_sampled_vm(r->st, id, len)))
+		++*n_other;
 	return vm;
+}
+
+/* The note of the rows of `table` for VMs without samples. */
+static void note_other_vms(struct reader *r, const char *table, size_t n, const char *what)
+{
+	if (n)
+		store_diag(r->st, DIAG_OTHER, r->name, 0, table,
+			   "%zu row%s of table '%s' %s for VMs without samples; %s not read", n,
+			   n == 1 ? "" : "s", table, n == 1 ? "was" : "were", what);
 }
 
 static int read_vms(struct reader *r, struct err *e)
@@ -841,9 +854,10 @@ static int read_vms(struct reader *r, struct err *e)
 
 	struct rowloc at = { "vms", 0 };
 	long row = 0;
+	size_t n_other = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		at.line = row_line(q, ++row);
-		struct vm *vm = known_vm(r, q, 1, &at);
+		struct vm *vm = known_vm(r, q, 1, &at, &n_other);
 		if (!vm)
 			continue;
 		for (size_t i = 0; i < N_CAP_COLS; i++) {
@@ -872,6 +886,7 @@ static int read_vms(struct reader *r, struct err *e)
 		}
 	}
 	ret = step_end(r, rc, "vms", 0, e);
+	note_other_vms(r, "vms", n_other, "their capacities were");
 cleanup:
 	sqlite3_finalize(q);
 	strbuf_release(&sql);
@@ -912,12 +927,13 @@ static int read_events(struct reader *r, struct err *e)
 
 	struct rowloc at = { "events", 0 };
 	long row = 0;
+	size_t n_other = 0;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		char why[200];
 		int64_t t;
 		struct ts_parsed p;
 		at.line = row_line(q, ++row);
-		struct vm *vm = known_vm(r, q, 1, &at);
+		struct vm *vm = known_vm(r, q, 1, &at, &n_other);
 		if (!vm)
 			continue;
 		if (read_ts(r, q, 2, &unit_ms, &t, &p, why, sizeof(why)) < 0) {
@@ -932,6 +948,7 @@ static int read_events(struct reader *r, struct err *e)
 			     (const char *)sqlite3_column_text(q, 4));
 	}
 	ret = step_end(r, rc, "events", 0, e);
+	note_other_vms(r, "events", n_other, "their events were");
 cleanup:
 	sqlite3_finalize(q);
 	strbuf_release(&sql);
@@ -1091,7 +1108,15 @@ static int read_query(struct reader *r, struct err *e)
 		vm_from_name(&vm, r->name);
 
 	struct rowloc at = { "query", 0 };
+	size_t max_rows = o->max_query_rows ? o->max_query_rows : SQLITE_QUERY_MAX_ROWS;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		if ((size_t)at.line >= max_rows) {
+			err_at(e, ERR_LIMIT, r->name, 0, NULL,
+			       "cannot read '%s' with --sqlite-query: the query returned more than %zu "
+			       "rows; does it end? add a WHERE (or LIMIT) to it, or pass --from and "
+			       "--to and use :from and :to in it", r->name, max_rows);
+			goto cleanup;
+		}
 		at.line++;
 		if (take_sample(r, q, -1, vm.buf, vm.len, 0, 1, 2, &unit_ms, &at, e) < 0)
 			goto cleanup;
@@ -1108,6 +1133,7 @@ cleanup:
 static int import_db(struct reader *r, struct err *e)
 {
 	r->src = store_add_source(r->st, r->name, "SQLite");
+	r->src->row_is_sample = 1;
 	if (r->o->sqlite_query)
 		return read_query(r, e);
 	if (read_samples(r, e) < 0 || read_vms(r, e) < 0 || read_events(r, e) < 0)

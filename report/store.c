@@ -25,6 +25,7 @@ struct store {
 	size_t diag_total[DIAG_KIND_COUNT];
 	struct source **sources;
 	size_t n_sources, sources_cap;
+	struct source *current;   /* the last source added: series filled from it */
 	int finished;
 };
 
@@ -96,6 +97,7 @@ static void series_free(struct series *s)
 	free(s->t_ms);
 	free(s->v);
 	free(s->gaps);
+	free(s->segs);
 	free(s);
 }
 
@@ -176,11 +178,26 @@ int store_vm(struct store *st, const char *id, size_t len, struct vm **out, stru
 	return 0;
 }
 
+/* Marks the samples appended to s from now on as the current source's. */
+static void mark_source(struct series *s)
+{
+	struct source *src = s->vm->store->current;
+	if (!src || (s->n_segs && s->segs[s->n_segs - 1].src == src))
+		return;
+	if (s->n_segs && s->segs[s->n_segs - 1].start == s->n) {
+		s->segs[s->n_segs - 1].src = src;   /* nothing came from the previous one */
+		return;
+	}
+	XGROW(s->segs, s->segs_cap, s->n_segs + 1);
+	s->segs[s->n_segs++] = (struct series_seg){ s->n, src };
+}
+
 int vm_series(struct vm *vm, const char *metric, size_t len, struct series **out,
 	      struct err *e)
 {
 	struct series *s = strmap_get(vm->index, metric, len);
 	if (s) {
+		mark_source(s);
 		*out = s;
 		return 0;
 	}
@@ -198,6 +215,7 @@ int vm_series(struct vm *vm, const char *metric, size_t len, struct series **out
 	XGROW(vm->series, vm->series_cap, vm->n_series + 1);
 	vm->series[vm->n_series++] = s;
 	strmap_put(vm->index, metric, len, s);
+	mark_source(s);
 	*out = s;
 	return 0;
 }
@@ -264,6 +282,7 @@ struct source *store_add_source(struct store *st, const char *path, const char *
 	src->format = xstrdup(format);
 	XGROW(st->sources, st->sources_cap, st->n_sources + 1);
 	st->sources[st->n_sources++] = src;
+	st->current = src;
 	return src;
 }
 
@@ -283,6 +302,20 @@ static int cmp_tv(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* The source that appended sample `seq` of s, or NULL. */
+static struct source *source_of(const struct series *s, size_t seq)
+{
+	size_t lo = 0, hi = s->n_segs;   /* the last seg with start <= seq */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->segs[mid].start <= seq)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? s->segs[lo - 1].src : NULL;
+}
+
 static void sort_and_dedupe(struct store *st, struct series *s)
 {
 	if (!s->unsorted)
@@ -296,7 +329,16 @@ static void sort_and_dedupe(struct store *st, struct series *s)
 		if (w && tmp[i].t == s->t_ms[w - 1]) {
 			char when[TS_RFC3339_MAX];
 			int same = tmp[i].v == s->v[w - 1];
-			store_diag(st, same ? DIAG_DUPLICATE : DIAG_CONFLICT, NULL, 0, s->metric,
+			struct source *src = source_of(s, tmp[i].seq);
+			if (src) {
+				src->dups_merged++;
+				if (src->row_is_sample && src->rows_kept) {
+					src->rows_kept--;
+					src->rows_skipped++;
+				}
+			}
+			store_diag(st, same ? DIAG_DUPLICATE : DIAG_CONFLICT, src ? src->path : NULL,
+				   0, s->metric,
 				   "vm '%s' metric '%s' has two samples at %s%s; the first was kept",
 				   s->vm->id, s->metric, ts_format_rfc3339(tmp[i].t, when),
 				   same ? "" : " with different values");
@@ -555,6 +597,15 @@ const struct vm *store_vm_at(const struct store *st, size_t i)
 const struct vm *store_find_vm(const struct store *st, const char *id)
 {
 	return strmap_get(&st->index, id, strlen(id));
+}
+
+struct vm *store_sampled_vm(struct store *st, const char *id, size_t len)
+{
+	struct vm *vm = strmap_get(&st->index, id, len);
+	for (size_t i = 0; vm && i < vm->n_series; i++)
+		if (vm->series[i]->n)
+			return vm;
+	return NULL;
 }
 
 const struct series *vm_find_series(const struct vm *vm, const char *metric)

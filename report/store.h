@@ -32,7 +32,9 @@
  *
  * Limits (each fails with ERR_LIMIT naming the limit, never a crash):
  * STORE_MAX_VMS VMs, STORE_MAX_METRICS metrics per VM, STORE_MAX_NAME bytes
- * per VM id or metric name, STORE_MAX_SAMPLES samples in all.
+ * per VM id or metric name, STORE_MAX_SAMPLES samples in all (3.2 GB: a
+ * month of 1000 VMs x 15 metrics at 5 minutes is 130M; more than this would
+ * be killed by the system before it could be told).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -42,7 +44,7 @@
 #define STORE_MAX_VMS       100000
 #define STORE_MAX_METRICS   4096
 #define STORE_MAX_NAME      200
-#define STORE_MAX_SAMPLES   ((size_t)400 * 1000 * 1000)
+#define STORE_MAX_SAMPLES   ((size_t)200 * 1000 * 1000)   /* 16 B each: 3.2 GB */
 #define STORE_DIAG_KEEP     20      /* locations kept per diagnostic kind */
 
 enum series_kind {
@@ -75,6 +77,14 @@ struct series {
 	size_t cap;
 	int unsorted;
 	struct vm *vm;
+	struct series_seg *segs;  /* which source appended samples [start, next start) */
+	size_t n_segs, segs_cap;
+};
+
+/* private: samples from index `start` on came from `src` (see store_add_source) */
+struct series_seg {
+	size_t start;
+	struct source *src;
 };
 
 /* Capacity of the VM: 0 means unknown. */
@@ -152,6 +162,13 @@ struct source {
 	size_t rows_skipped; /* bad rows (diagnosed) */
 	size_t rows_filtered;/* outside --vm/--from/--to */
 	size_t rows_naive;   /* timestamps without Z or an offset: read in the zone */
+	size_t dups_merged;  /* samples store_finish dropped as a second sample at a
+			      * time the series already held (not next to each other
+			      * in the input, so the importer could not see it) */
+	int row_is_sample;   /* set by the importer when a row is one sample (long
+			      * CSV, SQLite): store_finish then also moves each merged
+			      * duplicate from rows_kept to rows_skipped, so rows_kept
+			      * is the samples in the store */
 };
 
 struct store;
@@ -210,7 +227,10 @@ void store_diag(struct store *st, enum diag_kind kind, const char *file, long li
 		const char *column, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
 
-/* Records a loaded input; the returned struct is filled by the importer. */
+/* Records a loaded input; the returned struct is filled by the importer.
+ * Until the next call, the series that vm_series hands out are marked as
+ * filled from it, so that store_finish can say which input a merged
+ * duplicate came from (struct source.dups_merged). */
 struct source *store_add_source(struct store *st, const char *path, const char *format);
 
 /* Sorts, merges duplicates, derives rates from counters, finds resets,
@@ -222,6 +242,10 @@ void store_finish(struct store *st);
 size_t store_vm_count(const struct store *st);
 const struct vm *store_vm_at(const struct store *st, size_t i);   /* sorted by id */
 const struct vm *store_find_vm(const struct store *st, const char *id);
+/* VM id[0..len) when it is in the store and holds at least one sample, else
+ * NULL: events and capacities attach only to such VMs (importers read the
+ * metrics first). */
+struct vm *store_sampled_vm(struct store *st, const char *id, size_t len);
 const struct series *vm_find_series(const struct vm *vm, const char *metric);
 
 size_t store_diag_total(const struct store *st, enum diag_kind kind);

@@ -2,8 +2,9 @@
  * libFuzzer target of the CSV importer: any bytes, read as a metrics CSV
  * into a fresh store, then store_finish and store_free. Each input is read
  * twice, with the default options and with every option set (a default VM
- * for wide files, a VM filter, day-first dates, a time window), so that
- * both the plain and the filtering paths are explored.
+ * for wide files, a VM filter, day-first dates, a time window, naive times
+ * in Europe/Paris so that clock changes are met), so that both the plain
+ * and the filtering paths are explored.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -include report/banned.h \
  *     -D_POSIX_C_SOURCE=200809L tests/fuzz/fuzz_csv.c importers/csv_import.c \
@@ -16,6 +17,7 @@
 #include <stdint.h>
 
 #include "importers/import.h"
+#include "report/tz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,6 +30,21 @@ static void one(const uint8_t *data, size_t size, const struct import_opts *o)
 	store_free(st);
 }
 
+/* Europe/Paris, for its clock changes (else a fixed +02:00), loaded once and
+ * kept for the process: the fuzzer's only state. */
+static const struct tz *zone(void)
+{
+	static struct tz *z;
+	static int tried;
+	if (!tried) {
+		struct err e = ERR_INIT;
+		tried = 1;
+		if (tz_load(&z, "Europe/Paris", &e) < 0)
+			(void)tz_load(&z, "+02:00", &e);
+	}
+	return z;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct import_opts plain = IMPORT_OPTS_INIT;
@@ -38,6 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	all.ts.order = TS_ORDER_DMY;
 	all.from_ms = 0;
 	all.to_ms = 4102444800000LL;   /* 2100-01-01 */
+	all.ts.zone = zone();
 	one(data, size, &all);
 	return 0;
 }

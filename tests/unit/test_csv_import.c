@@ -82,6 +82,9 @@ static void assert_contains(const char *hay, const char *needle)
 
 /* ---- shapes ------------------------------------------------------------- */
 
+static void expect_fail(const char *csv, const struct import_opts *o, enum err_code code,
+			long line, const char *msg_part);
+
 static void test_long_basic(void **state)
 {
 	(void)state;
@@ -249,10 +252,10 @@ static void test_wide_default_vm_and_columns(void **state)
 	(void)state;
 	struct import_opts o = IMPORT_OPTS_INIT;
 	o.default_vm = "solo";
-	/* no vm column; a repeated and an empty column are ignored, once noted */
+	/* no vm column; an empty column is ignored, once noted */
 	struct store *st = import_ok(
-		"cpu.usage_pct,Timestamp,disk.read_iops,,cpu.usage_pct\n"
-		"1,2026-10-31T20:50:00Z,2,x,3\n", &o);
+		"cpu.usage_pct,Timestamp,disk.read_iops,\n"
+		"1,2026-10-31T20:50:00Z,2,x\n", &o);
 	const struct series *cpu = series_of(st, "solo", "cpu.usage_pct");
 	assert_int_equal(cpu->n, 1);
 	assert_true(cpu->v[0] == 1.0);
@@ -280,6 +283,43 @@ static void test_wide_default_vm_and_columns(void **state)
 	assert_int_equal(store_vm_count(st), 0);
 	assert_int_equal(src0(st)->rows_filtered, 1);
 	store_free(st);
+}
+
+/* Which of two columns of the same metric holds the data cannot be known. */
+/* Rows repeated later in the file (not next to each other) are merged by
+ * store_finish, which takes them out of rows_kept: kept = samples kept. */
+static void test_non_consecutive_duplicates_counted(void **state)
+{
+	(void)state;
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "timestamp,vm,metric,value\n");
+	for (int i = 0; i < 1200; i++)
+		strbuf_addf(&sb, "%lld,vm1,m,%d\n", T0 / 1000 + i * 60LL, i);
+	for (int i = 0; i < 20; i++)   /* an export that overlapped the one before */
+		strbuf_addf(&sb, "%lld,vm1,m,%d\n", T0 / 1000 + i * 60LL, i);
+	struct store *st = import_ok(sb.buf, NULL);
+	const struct diag *d = diag_of(st, DIAG_OUT_OF_ORDER);
+	assert_non_null(d);
+	assert_string_equal(d->column, "timestamp");
+	assert_int_equal(d->line, 1202);
+	store_finish(st);
+	const struct source *src = src0(st);
+	assert_int_equal(src->rows_read, 1220);
+	assert_int_equal(src->rows_kept, 1200);
+	assert_int_equal(src->rows_skipped, 20);
+	assert_int_equal(src->dups_merged, 20);
+	assert_int_equal(series_of(st, "vm1", "m")->n, 1200);
+	store_free(st);
+	strbuf_release(&sb);
+}
+
+static void test_wide_repeated_column(void **state)
+{
+	(void)state;
+	expect_fail("timestamp,vm,mem.used_bytes,cpu.usage_pct,a,b,mem.used_bytes\n"
+		    "2026-10-31T20:50:00Z,vm1,1,2,3,4,5\n", NULL, ERR_FORMAT, 1,
+		    "cannot read 'x.csv' line 1: column 'mem.used_bytes' appears twice (columns 3 "
+		    "and 7); keep one");
 }
 
 static void test_unit_column(void **state)
@@ -407,6 +447,76 @@ static void test_timestamp_styles(void **state)
 	for (size_t i = 0; i < 5; i++)
 		assert_int_equal(s->t_ms[i], T0 + (int64_t)i * MIN_MS);
 	store_free(st);
+}
+
+/* The hour the clocks go back, repeated in naive local times: the second
+ * time round is read as the second occurrence, not as conflicts and a gap. */
+static void test_dst_fall_back_in_order(void **state)
+{
+	(void)state;
+	struct tz *paris;
+	struct err e = ERR_INIT;
+	if (tz_load(&paris, "Europe/Paris", &e) < 0)
+		fail_msg("%s", e.msg);
+	struct import_opts o = IMPORT_OPTS_INIT;
+	o.ts.zone = paris;
+	/* 2026-10-25 03:00 CEST -> 02:00 CET: 01:00..03:55 local, every 5 minutes */
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "timestamp,vm,metric,value\n");
+	for (int pass = 0; pass < 2; pass++)
+		for (int h = pass ? 2 : 1; h <= (pass ? 3 : 2); h++)
+			for (int m = 0; m < 60; m += 5)
+				strbuf_addf(&sb, "2026-10-25 %02d:%02d:00,vm1,cpu.usage_pct,%d\n"
+					    "2026-10-25 %02d:%02d:00,vm1,mem.used_bytes,%d\n", h, m,
+					    h * 60 + m, h, m, h * 60 + m);
+	struct store *st = import_ok(sb.buf, &o);
+	store_finish(st);
+	const struct series *s = series_of(st, "vm1", "cpu.usage_pct");
+	assert_int_equal(s->n, 48);   /* 4 real hours */
+	assert_int_equal(s->t_ms[0], 1792882800000LL);   /* 01:00 CEST = 23:00Z on the 24th */
+	for (size_t i = 1; i < s->n; i++)
+		assert_int_equal(s->t_ms[i] - s->t_ms[i - 1], 5 * MIN_MS);
+	assert_int_equal(s->n_gaps, 0);
+	assert_int_equal(s->n_duplicates, 0);
+	assert_int_equal(store_diag_total(st, DIAG_CONFLICT), 0);
+	assert_int_equal(store_diag_total(st, DIAG_OUT_OF_ORDER), 0);
+	assert_int_equal(series_of(st, "vm1", "mem.used_bytes")->n, 48);
+	/* one note per repeated time text: 12 read first, 12 read second */
+	assert_int_equal(store_diag_total(st, DIAG_DST), 24);
+	const struct diag *d;
+	size_t n = store_diag_kept(st, &d);
+	int seen_second = 0;
+	for (size_t i = 0; i < n; i++)
+		if (d[i].kind == DIAG_DST && strstr(d[i].detail, "its second occurrence"))
+			seen_second = 1;
+	assert_true(seen_second);
+	store_free(st);
+	strbuf_release(&sb);
+	tz_free(paris);
+
+	/* Lord Howe: 02:00 +11 -> 01:30 +10:30, a 30-minute fall-back; wide */
+	struct tz *lh;
+	if (tz_load(&lh, "Australia/Lord_Howe", &e) < 0)
+		fail_msg("%s", e.msg);
+	o.ts.zone = lh;
+	o.default_vm = "lh";
+	st = import_ok("timestamp,cpu.usage_pct\n"
+		       "2026-04-05 01:20:00,1\n"
+		       "2026-04-05 01:30:00,2\n"     /* +11 */
+		       "2026-04-05 01:45:00,3\n"
+		       "2026-04-05 01:30:00,4\n"     /* +10:30 */
+		       "2026-04-05 01:45:00,5\n"
+		       "2026-04-05 02:00:00,6\n", &o);
+	store_finish(st);
+	s = series_of(st, "lh", "cpu.usage_pct");
+	assert_int_equal(s->n, 6);
+	static const int64_t step_min[] = { 10, 15, 15, 15, 15 };
+	for (size_t i = 1; i < s->n; i++) {
+		assert_int_equal(s->t_ms[i] - s->t_ms[i - 1], step_min[i - 1] * MIN_MS);
+		assert_true(s->v[i] == (double)(i + 1));
+	}
+	store_free(st);
+	tz_free(lh);
 }
 
 static void test_naive_times_with_zone(void **state)
@@ -577,11 +687,38 @@ static void test_truncated_last_row(void **state)
 	assert_contains(diag_of(st, DIAG_TRUNCATED)->detail, "inside a quoted field");
 	store_free(st);
 
-	/* a whole last row without a line break is a row like any other */
-	st = import_ok("timestamp,vm,metric,value\n2026-10-31T20:50:00Z,vm1,m,1", NULL);
-	assert_int_equal(series_of(st, "vm1", "m")->n, 1);
+	/* a last row without a line break may be cut in its last field
+	 * ("5000" of "5000000.0"): skipped, whatever it looks like */
+	static const char cut_msg[] = "the last line has no end of line: the export may be "
+				      "truncated; the row was skipped";
+	st = import_ok("timestamp,vm,metric,value\n"
+		       "2026-10-31T20:50:00Z,vm1,net.tx_bytes_per_s,5000000.0\n"
+		       "2026-10-31T20:51:00Z,vm1,net.tx_bytes_per_s,5000", NULL);
+	assert_int_equal(series_of(st, "vm1", "net.tx_bytes_per_s")->n, 1);
+	assert_int_equal(store_diag_total(st, DIAG_TRUNCATED), 1);
+	assert_int_equal(diag_line(st, DIAG_TRUNCATED, 0), 3);
+	assert_string_equal(diag_of(st, DIAG_TRUNCATED)->detail, cut_msg);
+	assert_int_equal(src0(st)->rows_read, 2);
+	assert_int_equal(src0(st)->rows_kept, 1);
+	assert_int_equal(src0(st)->rows_skipped, 1);
+	store_free(st);
+
+	/* so is a wide row, and one ending in CR without LF is whole */
+	struct import_opts o = IMPORT_OPTS_INIT;
+	o.default_vm = "w";
+	st = import_ok("timestamp,a,b\n2026-10-31T20:50:00Z,1,2\n2026-10-31T20:51:00Z,3,4", &o);
+	assert_int_equal(series_of(st, "w", "a")->n, 1);
+	assert_int_equal(store_diag_total(st, DIAG_TRUNCATED), 1);
+	store_free(st);
+	st = import_ok("timestamp,a\r\n2026-10-31T20:50:00Z,1\r", &o);
+	assert_int_equal(series_of(st, "w", "a")->n, 1);
 	assert_int_equal(store_diag_total(st, DIAG_TRUNCATED), 0);
 	store_free(st);
+
+	/* a complete row without its line break cannot be told from a cut one;
+	 * as the only row, nothing could be read */
+	expect_fail("timestamp,vm,metric,value\n2026-10-31T20:50:00Z,vm1,m,1", NULL, ERR_DATA, 2,
+		    cut_msg);
 }
 
 /* ---- fatal ------------------------------------------------------------------ */
@@ -640,17 +777,57 @@ static void test_fatal_ambiguous_date(void **state)
 {
 	(void)state;
 	expect_fail("timestamp,vm,metric,value\n"
-		    "31/10/2026 20:50,vm1,m,1\n"
-		    "02/11/2026 20:50,vm1,m,1\n", NULL, ERR_DATA, 3,
-		    "cannot parse 'x.csv' line 3 column 'timestamp': cannot tell whether the date "
+		    "01/11/2026 20:50,vm1,m,1\n"
+		    "02/11/2026 20:50,vm1,m,1\n", NULL, ERR_DATA, 2,
+		    "cannot parse 'x.csv' line 2 column 'timestamp': cannot tell whether the date "
 		    "is day/month/year or month/day/year: pass --date-order dmy|mdy, got "
-		    "'02/11/2026 20:50'");
+		    "'01/11/2026 20:50'");
 	/* with the order given, the same file reads */
 	struct import_opts o = IMPORT_OPTS_INIT;
 	o.ts.order = TS_ORDER_DMY;
 	struct store *st = import_ok("timestamp,vm,metric,value\n02/11/2026 20:50,vm1,m,1\n", &o);
 	assert_int_equal(series_of(st, "vm1", "m")->t_ms[0], T0 + 2 * 86400000LL);
 	store_free(st);
+}
+
+/* The date order is decided from the first date that shows it, also when
+ * ambiguous dates come first; the decision is noted. */
+static void test_date_order_looks_ahead(void **state)
+{
+	(void)state;
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "Time;Host;Metric;Value\n");
+	for (int day = 2; day <= 13; day++)
+		strbuf_addf(&sb, "%02d/11/2026 20:50;vm1;m;%d\n", day, day);
+	struct store *st = import_ok(sb.buf, NULL);
+	const struct series *s = series_of(st, "vm1", "m");
+	assert_int_equal(s->n, 12);
+	assert_int_equal(s->t_ms[0], T0 + 2 * 86400000LL);    /* 2 November, not 11 February */
+	assert_int_equal(s->t_ms[11], T0 + 13 * 86400000LL);
+	const struct diag *d = diag_of(st, DIAG_OTHER);
+	assert_non_null(d);
+	assert_int_equal(d->line, 2);
+	assert_string_equal(d->detail, "dates read as day/month/year: the first 11 could be "
+				       "either, line 13 ('13/11/2026 20:50') shows the order; pass "
+				       "--date-order to choose another");
+	store_free(st);
+
+	/* month first, read from a stream in small pieces too */
+	strbuf_reset(&sb);
+	strbuf_addstr(&sb, "\"timestamp\",vm,metric,value\n");
+	for (int day = 2; day <= 13; day++)
+		strbuf_addf(&sb, "\"11/%02d/2026 20:50\",vm1,m,%d\n", day, day);
+	FILE *f = fmemopen(sb.buf, sb.len, "r");
+	assert_non_null(f);
+	st = store_new();
+	struct err e = ERR_INIT;
+	struct import_opts o = IMPORT_OPTS_INIT;
+	assert_int_equal(csv_import_stream(st, "s.csv", f, &o, &e), 0);
+	fclose(f);
+	s = series_of(st, "vm1", "m");
+	assert_int_equal(s->t_ms[0], T0 + 2 * 86400000LL);
+	store_free(st);
+	strbuf_release(&sb);
 }
 
 static void test_fatal_every_row_bad(void **state)
@@ -874,6 +1051,10 @@ int main(void)
 		cmocka_unit_test(test_numbers_match_strtod),
 		cmocka_unit_test(test_timestamp_styles),
 		cmocka_unit_test(test_naive_times_with_zone),
+		cmocka_unit_test(test_dst_fall_back_in_order),
+		cmocka_unit_test(test_date_order_looks_ahead),
+		cmocka_unit_test(test_wide_repeated_column),
+		cmocka_unit_test(test_non_consecutive_duplicates_counted),
 		cmocka_unit_test(test_rows_naive),
 		cmocka_unit_test(test_every_skip_kind),
 		cmocka_unit_test(test_truncated_last_row),

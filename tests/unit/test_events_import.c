@@ -15,9 +15,26 @@
 #define T0 1793479800000LL   /* 2026-10-31T20:50:00Z */
 #define MIN_MS 60000LL
 
+/* Events attach only to VMs with samples (the metrics are imported first):
+ * a store whose VMs vm1, vm2, db-1, solo and vm9 have one sample each. */
+static struct store *sampled_store(void)
+{
+	static const char *const ids[] = { "vm1", "vm2", "db-1", "solo", "vm9" };
+	struct store *st = store_new();
+	struct err e = ERR_INIT;
+	for (size_t i = 0; i < sizeof(ids) / sizeof(*ids); i++) {
+		struct vm *vm;
+		struct series *s;
+		if (store_vm(st, ids[i], strlen(ids[i]), &vm, &e) < 0 ||
+		    vm_series(vm, "cpu.usage_pct", 13, &s, &e) < 0 || series_append(s, T0, 1) < 0)
+			fail_msg("seed: %s", e.msg);
+	}
+	return st;
+}
+
 static struct store *import_ok(const char *csv, const struct import_opts *o)
 {
-	struct store *st = store_new();
+	struct store *st = sampled_store();
 	struct err e = ERR_INIT;
 	if (events_import_buffer(st, "ev.csv", csv, strlen(csv), o, &e) != 0)
 		fail_msg("import failed: %s", e.msg);
@@ -138,7 +155,7 @@ static void test_events_filter(void **state)
 		"garbage,vm2,a,other vm's bad row\n"
 		"2026-10-31T20:51:00Z,vm1,a,in too\n"
 		"2026-10-31T20:52:00Z,vm1,a,late\n", &o);
-	assert_int_equal(store_vm_count(st), 1);
+	assert_int_equal(vm_of(st, "vm2")->n_events, 0);
 	const struct vm *vm = vm_of(st, "vm1");
 	assert_int_equal(vm->n_events, 2);
 	assert_string_equal(vm->events[1].message, "in too");
@@ -255,7 +272,7 @@ static void test_events_path(void **state)
 	assert_non_null(f);
 	fputs("timestamp,vm,source,message\n2026-10-31T20:50:00Z,vm1,kernel,oom\n", f);
 	fclose(f);
-	struct store *st = store_new();
+	struct store *st = sampled_store();
 	struct err e = ERR_INIT;
 	assert_int_equal(events_import_path(st, path, NULL, &e), 0);
 	assert_string_equal(vm_of(st, "vm1")->events[0].message, "oom");
@@ -270,6 +287,74 @@ static void test_events_path(void **state)
 	store_free(st);
 }
 
+/* Rows for VMs without samples make no VM: filtered, and named in one note. */
+static void test_events_only_for_sampled_vms(void **state)
+{
+	(void)state;
+	struct store *st = import_ok(
+		"timestamp,vm,source,message\n"
+		"2026-10-31T20:50:00Z,vm1,kernel,oom\n"
+		"2026-10-31T20:51:00Z,other,kernel,not ours\n"
+		"2026-10-31T20:52:00Z,other,kernel,not ours either\n"
+		"2026-10-31T20:53:00Z,ghost,kernel,nor this\n", NULL);
+	assert_int_equal(store_vm_count(st), 5);
+	assert_null(store_find_vm(st, "other"));
+	assert_null(store_find_vm(st, "ghost"));
+	assert_int_equal(vm_of(st, "vm1")->n_events, 1);
+	const struct source *src = store_source_at(st, 0);
+	assert_int_equal(src->rows_read, 4);
+	assert_int_equal(src->rows_kept, 1);
+	assert_int_equal(src->rows_filtered, 3);
+	assert_int_equal(store_diag_total(st, DIAG_OTHER), 1);
+	const struct diag *d;
+	size_t n = store_diag_kept(st, &d);
+	assert_int_equal(n, 1);
+	assert_string_equal(d[0].detail, "3 events for VMs without samples ('other', 'ghost') "
+					 "were not imported: events attach only to the VMs of the "
+					 "metrics read");
+	store_free(st);
+
+	/* a VM that exists but holds no sample is no better */
+	st = store_new();
+	struct vm *vm;
+	struct err e = ERR_INIT;
+	assert_int_equal(store_vm(st, "empty", 5, &vm, &e), 0);
+	const char *csv = "timestamp,vm,message\n2026-10-31T20:50:00Z,empty,x\n";
+	assert_int_equal(events_import_buffer(st, "ev.csv", csv, strlen(csv), NULL, &e), 0);
+	assert_int_equal(vm->n_events, 0);
+	assert_int_equal(store_source_at(st, 0)->rows_filtered, 1);
+	store_free(st);
+}
+
+/* A naive time in the hour the clocks went back is read as its second
+ * occurrence once the rows have passed the first (Lord Howe: 30 minutes). */
+static void test_events_dst_fall_back(void **state)
+{
+	(void)state;
+	struct tz *lh;
+	struct err e = ERR_INIT;
+	if (tz_load(&lh, "Australia/Lord_Howe", &e) < 0)
+		fail_msg("%s", e.msg);
+	struct import_opts o = IMPORT_OPTS_INIT;
+	o.ts.zone = lh;
+	/* 2026-04-05 02:00 +11 -> 01:30 +10:30: 01:30-02:00 happens twice */
+	struct store *st = import_ok(
+		"timestamp,vm,message\n"
+		"2026-04-05 01:40:00,vm1,a\n"     /* +11: 14:40Z on the 4th */
+		"2026-04-05 01:50:00,vm1,b\n"     /* +11: 14:50Z */
+		"2026-04-05 01:40:00,vm1,c\n"     /* +10:30: 15:10Z */
+		"2026-04-05 01:50:00,vm1,d\n", &o);
+	const struct vm *vm = vm_of(st, "vm1");
+	assert_int_equal(vm->n_events, 4);
+	int64_t a = vm->events[0].t_ms;
+	assert_int_equal(vm->events[1].t_ms - a, 10 * MIN_MS);
+	assert_int_equal(vm->events[2].t_ms - a, 30 * MIN_MS);
+	assert_int_equal(vm->events[3].t_ms - a, 40 * MIN_MS);
+	assert_int_equal(store_diag_total(st, DIAG_DST), 4);
+	store_free(st);
+	tz_free(lh);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -281,6 +366,8 @@ int main(void)
 		cmocka_unit_test(test_events_skips_and_truncation),
 		cmocka_unit_test(test_events_fatal),
 		cmocka_unit_test(test_events_path),
+		cmocka_unit_test(test_events_only_for_sampled_vms),
+		cmocka_unit_test(test_events_dst_fall_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -312,6 +313,95 @@ static void test_stdin_sqlite(void **state)
 	store_free(st);
 }
 
+/* Writes data[0..n) into the FIFO at path from a child process; its pid. */
+static pid_t feed_fifo(const char *path, const void *data, size_t n)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		FILE *f = fopen(path, "wb");
+		int ok = f && fwrite(data, 1, n, f) == n;
+		if (f)
+			fclose(f);
+		_exit(ok ? 0 : 1);
+	}
+	return pid;
+}
+
+static void wait_child(pid_t pid)
+{
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* A FIFO or <(...) cannot be rewound: read once, like standard input. */
+static void test_fifo(void **state)
+{
+	char p[600], db[600];
+	struct err e = ERR_INIT;
+	assert_int_equal(mkfifo(fpath(state, "in.fifo", p), 0600), 0);
+
+	/* CSV, longer than the first chunk */
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, "timestamp,vm,metric,value\n");
+	for (int i = 0; i < 20000; i++)
+		strbuf_addf(&sb, "%lld,vm1,cpu.usage_pct,%d.5\n", (T0 / 1000) + i * 60LL, i % 100);
+	pid_t pid = feed_fifo(p, sb.buf, sb.len);
+	struct store *st = store_new();
+	struct import_opts o = IMPORT_OPTS_INIT;
+	int rc = import_path(st, p, &o, &e);
+	wait_child(pid);
+	if (rc != 0)
+		fail_msg("%s", e.msg);
+	assert_string_equal(store_source_at(st, 0)->path, p);
+	assert_string_equal(store_source_at(st, 0)->format, "long CSV");
+	const struct series *s = vm_find_series(store_find_vm(st, "vm1"), "cpu.usage_pct");
+	assert_int_equal(s->n, 20000);
+	assert_int_equal(s->t_ms[0], T0);
+	store_free(st);
+	strbuf_release(&sb);
+
+	/* a short CSV: all of it in the sniffed bytes */
+	pid = feed_fifo(p, "timestamp\n", 10);
+	st = store_new();
+	rc = import_path(st, p, &o, &e);
+	wait_child(pid);
+	assert_int_equal(rc, -1);
+	assert_contains(e.msg, "line 1: no metric columns after 'timestamp'");
+	store_free(st);
+
+	/* a SQLite database: read whole */
+	make_db(fpath(state, "pipe.db", db));
+	FILE *f = fopen(db, "rb");
+	assert_non_null(f);
+	static unsigned char img[1 << 16];
+	size_t n = fread(img, 1, sizeof(img), f);
+	fclose(f);
+	pid = feed_fifo(p, img, n);
+	st = store_new();
+	rc = import_path(st, p, &o, &e);
+	wait_child(pid);
+	if (rc != 0)
+		fail_msg("%s", e.msg);
+	assert_string_equal(store_source_at(st, 0)->format, "SQLite");
+	assert_int_equal(vm_find_series(store_find_vm(st, "db1"), "mem.used_bytes")->n, 2);
+	store_free(st);
+
+	/* refused by its first bytes, named by its path */
+	pid = feed_fifo(p, "\x1f\x8b\x08\x00", 4);
+	st = store_new();
+	rc = import_path(st, p, &o, &e);
+	wait_child(pid);
+	assert_int_equal(rc, -1);
+	assert_int_equal(e.code, ERR_FORMAT);
+	char want[800];
+	snprintf(want, sizeof(want), "cannot read '%s': not CSV or SQLite; it is gzip", p);
+	assert_contains(e.msg, want);
+	store_free(st);
+}
+
 static void test_stdin_refused(void **state)
 {
 	char p[600];
@@ -337,6 +427,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stdin_csv, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stdin_sqlite, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stdin_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fifo, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -236,6 +236,22 @@ static void test_default_schema_vms_events(void **state)
 	assert_string_equal(vm1->events[0].source, "kernel");
 	assert_string_equal(vm1->events[0].message, "oom-killer invoked");
 	assert_int_equal(vm2->n_events, 0);
+	/* vm9 has a capacity and an event but no samples: no VM, one note each */
+	assert_null(store_find_vm(st, "vm9"));
+	assert_int_equal(store_diag_total(st, DIAG_OTHER), 2);
+	const struct diag *all;
+	size_t n = store_diag_kept(st, &all), notes = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (all[i].kind != DIAG_OTHER)
+			continue;
+		notes++;
+		assert_string_equal(all[i].detail, !strcmp(all[i].column, "vms")
+				    ? "1 row of table 'vms' was for VMs without samples; their "
+				      "capacities were not read"
+				    : "1 row of table 'events' was for VMs without samples; their "
+				      "events were not read");
+	}
+	assert_int_equal(notes, 2);
 
 	assert_int_equal(store_source_count(st), 1);
 	const struct source *src = store_source_at(st, 0);
@@ -641,6 +657,34 @@ static const char custom_db[] =
 	" ('h1', 'cpu.usage_pct', 1793480100, 2), ('h1', 'cpu.usage_pct', 1793480400, 3),"
 	" ('h2', 'cpu.usage_pct', 1793480100, 9);";
 
+/* A query that never ends stops at the row limit with what to do, before
+ * memory runs out; o.max_query_rows stands for SQLITE_QUERY_MAX_ROWS. */
+static void test_custom_query_row_limit(void **state)
+{
+	char p[600];
+	struct err e = ERR_INIT;
+	struct import_opts o = IMPORT_OPTS_INIT;
+	make_db(fpath(state, "custom.db", p), custom_db);
+	o.sqlite_query = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+			 "SELECT 1793000000 + x * 300, 'm', 1 FROM c";
+	o.max_query_rows = 1000;
+	struct store *st = store_new();
+	assert_int_equal(sqlite_import_path(st, p, &o, &e), -1);
+	assert_int_equal(e.code, ERR_LIMIT);
+	assert_non_null(strstr(e.msg, "the query returned more than 1000 rows; does it end? add "
+				      "a WHERE (or LIMIT) to it, or pass --from and --to"));
+	store_free(st);
+	/* a query of exactly the limit reads */
+	o.sqlite_query = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+			 "LIMIT 1000) SELECT 1793000000 + x * 300, 'm', 1 FROM c";
+	st = store_new();
+	assert_int_equal(sqlite_import_path(st, p, &o, &e), 0);
+	assert_int_equal(store_source_at(st, 0)->rows_kept, 1000);
+	store_free(st);
+	/* the default limit is the store's, which fits in memory */
+	assert_true((double)STORE_MAX_SAMPLES * (sizeof(int64_t) + sizeof(double)) <= 3.2e9);
+}
+
 static void test_custom_query(void **state)
 {
 	char p[600];
@@ -988,7 +1032,8 @@ static void test_wal_database_unchanged(void **state)
 	struct err e = ERR_INIT;
 	struct import_opts o = IMPORT_OPTS_INIT;
 	assert_int_equal(sqlite_import_path(st, p, &o, &e), 0);
-	assert_int_equal(diag_count_all(st), 2);   /* the two bad capacities of default_db */
+	/* the two bad capacities of default_db, and the notes of vm9's rows */
+	assert_int_equal(diag_count_all(st), 4);
 	store_free(st);
 }
 
@@ -1095,6 +1140,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_wal_database_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_buffer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_odd_file_names, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_custom_query_row_limit, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -289,6 +289,71 @@ static void test_sources(void **state)
 	store_free(st);
 }
 
+/* Duplicates that were not next to each other are merged by store_finish
+ * and told to the source that sent them, so that rows_kept is the samples
+ * kept; with two sources, the later one's repeat is its own. */
+static void test_merged_duplicates_counted_per_source(void **state)
+{
+	(void)state;
+	struct store *st = store_new();
+	struct source *a = store_add_source(st, "a.csv", "long CSV");
+	a->row_is_sample = 1;
+	struct series *s = add_series(st, "vm1", "m");
+	/* 0, 1, 2, then 1 and 2 again: the importer saw no consecutive repeat */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(series_append(s, i * MIN_MS, i), 0);
+	assert_int_equal(series_append(s, MIN_MS, 1), 1);
+	assert_int_equal(series_append(s, 2 * MIN_MS, 7), 0);
+	a->rows_read = a->rows_kept = 5;
+
+	struct source *b = store_add_source(st, "b.csv", "wide CSV");   /* rows != samples */
+	s = add_series(st, "vm1", "m");
+	assert_int_equal(series_append(s, 0, 0), 1);
+	assert_int_equal(series_append(s, 3 * MIN_MS, 3), 0);
+	b->rows_read = b->rows_kept = 2;
+
+	store_finish(st);
+	assert_int_equal(s->n, 4);
+	assert_int_equal(s->n_duplicates, 3);
+	assert_true(s->v[2] == 2);   /* the first value at a time is kept */
+	assert_int_equal(a->dups_merged, 2);
+	assert_int_equal(a->rows_kept, 3);
+	assert_int_equal(a->rows_skipped, 2);
+	assert_int_equal(b->dups_merged, 1);
+	assert_int_equal(b->rows_kept, 2);   /* a wide row may have kept other cells */
+	assert_int_equal(store_diag_total(st, DIAG_DUPLICATE) + store_diag_total(st, DIAG_CONFLICT),
+			 3);
+	const struct diag *d;
+	size_t n = store_diag_kept(st, &d);
+	assert_int_equal(n, 3);
+	assert_string_equal(d[0].file, "b.csv");   /* in time order: b's at 0 first */
+	assert_string_equal(d[1].file, "a.csv");
+	assert_string_equal(d[2].file, "a.csv");
+	store_free(st);
+}
+
+/* The sample limit fits in memory: 200M samples of 16 bytes. */
+static void test_sample_limit_fits(void **state)
+{
+	(void)state;
+	assert_int_equal(STORE_MAX_SAMPLES, 200000000);
+	assert_true((double)STORE_MAX_SAMPLES * (sizeof(int64_t) + sizeof(double)) <= 3.2e9);
+}
+
+/* Only a VM with a sample is a VM events may attach to. */
+static void test_sampled_vm(void **state)
+{
+	(void)state;
+	struct store *st = store_new();
+	struct series *s = add_series(st, "full", "m");
+	add_series(st, "empty", "m");
+	assert_int_equal(series_append(s, 0, 1), 0);
+	assert_ptr_equal(store_sampled_vm(st, "full", 4), s->vm);
+	assert_null(store_sampled_vm(st, "empty", 5));
+	assert_null(store_sampled_vm(st, "none", 4));
+	store_free(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +369,9 @@ int main(void)
 		cmocka_unit_test(test_vms_sorted_and_events),
 		cmocka_unit_test(test_finish_empty),
 		cmocka_unit_test(test_sources),
+		cmocka_unit_test(test_merged_duplicates_counted_per_source),
+		cmocka_unit_test(test_sample_limit_fits),
+		cmocka_unit_test(test_sampled_vm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
