@@ -308,8 +308,12 @@ static void text_sources(struct strbuf *sb, const struct store *st)
 	for (size_t i = 0; i < store_source_count(st); i++) {
 		const struct source *src = store_source_at(st, i);
 		strbuf_addf(sb, "source '%s' (%s): %zu rows read, %zu kept, %zu skipped, "
-			    "%zu outside --vm/--from/--to\n", src->path, src->format,
+			    "%zu outside --vm/--from/--to", src->path, src->format,
 			    src->rows_read, src->rows_kept, src->rows_skipped, src->rows_filtered);
+		if (src->dups_merged)
+			strbuf_addf(sb, ", %zu duplicate sample%s merged", src->dups_merged,
+				    src->dups_merged == 1 ? "" : "s");
+		strbuf_addch(sb, '\n');
 	}
 }
 
@@ -411,8 +415,9 @@ static void json_all(struct strbuf *sb, const struct store *st, const struct vm 
 		strbuf_addstr(sb, ",\"format\":");
 		strbuf_add_json_str(sb, src->format);
 		strbuf_addf(sb, ",\"rows_read\":%zu,\"rows_kept\":%zu,\"rows_skipped\":%zu,"
-			    "\"rows_filtered\":%zu,\"rows_naive\":%zu}", src->rows_read,
-			    src->rows_kept, src->rows_skipped, src->rows_filtered, src->rows_naive);
+			    "\"rows_filtered\":%zu,\"rows_naive\":%zu,\"dups_merged\":%zu}",
+			    src->rows_read, src->rows_kept, src->rows_skipped, src->rows_filtered,
+			    src->rows_naive, src->dups_merged);
 	}
 	strbuf_addstr(sb, "],\"vms\":[");
 	size_t shown = 0;

@@ -89,6 +89,11 @@ run "$VMPM" inspect --tz Mars/Olympus "$seed/vm1.csv"
 expect_rc 2 "bad zone"
 expect_err "Mars/Olympus" "bad zone named"
 
+# The same rows given twice: merged, and the counts add up.
+printf 'timestamp,vm,metric,value\n2026-10-31T20:50:00Z,v,m,1\n2026-10-31T20:55:00Z,v,m,2\n2026-10-31T20:50:00Z,v,m,1\n' >"$TMP/dup.csv"
+run "$VMPM" inspect "$TMP/dup.csv"
+expect_out "3 rows read, 2 kept, 1 skipped, 0 outside --vm/--from/--to, 1 duplicate sample merged" "duplicates merged"
+
 # A header-only file: nothing found, the file named.
 printf 'timestamp,vm,metric,value\n' >"$TMP/hdr.csv"
 run "$VMPM" analyze "$TMP/hdr.csv"
