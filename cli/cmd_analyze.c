@@ -313,6 +313,13 @@ static void text_analysis(struct strbuf *sb, const struct analysis *a, const str
 	if (a->dq.hint_unmatched)
 		strbuf_addstr(sb, "nothing changed near the --at time; this is the clearest "
 				   "incident elsewhere\n");
+	/* the caps on the confidence (analyze.h, struct confidence_factors) */
+	if (a->factors.baseline_days < 3)
+		strbuf_addf(sb, "confidence capped: %.1f days of history before the onset are too "
+			    "few to know the daily rhythm\n", a->factors.baseline_days);
+	if (a->bottleneck == RESOURCE_NONE)
+		strbuf_addstr(sb, "confidence capped: \"none\" is never high, the data can only "
+				   "fail to show a resource running out\n");
 }
 
 int cmd_analyze(int argc, char **argv)

@@ -39,6 +39,18 @@ static const struct thresholds {
 	int64_t profile_min_ms;     /* history needed for a time-of-day profile */
 	int64_t profile_slot_ms;
 	int64_t profile_weekend_ms; /* history needed for a separate weekend profile */
+	/* symptom: throughput, without a profile (a short history), where a fall
+	 * can be the day's own decline: it must be abnormal against the data */
+	double short_tod_ratio;     /* below this x the median of the same hours on earlier
+				     * days, and below short_low_ratio x their p10 ... */
+	int64_t short_tod_pad_ms;   /* ... those hours: from the onset to the deep part, and
+				     * this much either side (a band, not one noisy half hour) */
+	int short_tod_min_samples;  /* ... when they hold at least this many samples */
+	double short_low_ratio;     /* (far below their low range); with no such hours, below
+				     * this x the p10 of the whole window ... */
+	double collapse_ratio;      /* ... or a collapse: the level from the sample after the
+				     * onset (over a step window) below this x the level of the
+				     * hour before and the recent level: not a slide over hours */
 	/* symptom: saturation */
 	int64_t sat_min_ms;         /* shortest saturation run */
 	double routine_share;       /* saturated on this share of earlier days: routine */
@@ -96,6 +108,9 @@ static const struct thresholds {
 	/* confidence */
 	double level_high, level_medium;
 	double gap_penalty, reset_penalty;
+	double none_max;            /* "none" claims that nothing ran out: never high */
+	double none_happened_base;  /* how sure that something happened: this, plus ... */
+	double none_depth_full;     /* ... the rest as the symptom's depth reaches this */
 } T = {
 	.drop_ratio = 0.5, .drop_run_ratio = 0.6, .recover_ratio = 0.7,
 	.step_ratio = 0.6, .step_window_ms = 30 * MIN_MS,
@@ -103,6 +118,8 @@ static const struct thresholds {
 	.onset_ratio = 0.7, .onset_walk_max_ms = 6 * HOUR_MS,
 	.profile_min_ms = 3 * DAY_MS, .profile_slot_ms = 30 * MIN_MS,
 	.profile_weekend_ms = 13 * DAY_MS,
+	.short_tod_ratio = 0.5, .short_tod_pad_ms = HOUR_MS, .short_tod_min_samples = 2,
+	.short_low_ratio = 0.6, .collapse_ratio = 0.35,
 	.sat_min_ms = 20 * MIN_MS, .routine_share = 0.5, .all_along_share = 0.2,
 	.cluster_ms = HOUR_MS, .episode_gap_ms = 4 * HOUR_MS, .hint_max_ms = 6 * HOUR_MS, .max_gap_in_run_ms = HOUR_MS,
 	.baseline_max_ms = 7 * DAY_MS, .baseline_guard_ms = HOUR_MS,
@@ -122,6 +139,21 @@ static const struct thresholds {
 	.lat_ratio = 4.0, .lat_above_p90_ms = 3, .lat_min_ms = 10, .io_change_ratio = 2.0, .drops_min_per_s = 1,
 	.level_high = 0.75, .level_medium = 0.5,
 	.gap_penalty = 0.1, .reset_penalty = 0.1,
+	.none_max = 0.7, .none_happened_base = 0.5, .none_depth_full = 0.8,
+};
+
+/* The most confidence a baseline of this many days (history before the
+ * onset) can carry: until the same hours were seen on a few days, the
+ * analyzer cannot tell the VM's rhythm from a change (the last row: the
+ * history a time-of-day profile needs, profile_min_ms). */
+static const struct baseline_cap {
+	double min_days;
+	double cap;
+} baseline_caps[] = {
+	{ 0, 0.45 },    /* under a day: no hour of the day seen before: low */
+	{ 1, 0.6 },     /* the same hours on one earlier day */
+	{ 2, 0.74 },    /* on two: medium at most */
+	{ 3, 0.99 },    /* a daily profile: no cap */
 };
 
 /* The views the analyzer builds; derived ones carry their unit in the name. */
@@ -788,11 +820,42 @@ static double median_side(struct ctx *c, const struct sig *s, const double *r, s
  * The onset of a drop first seen deep at i: back over the samples already
  * below `low` (one noisy sample above it tolerated, as in the run; at most
  * onset_walk_max_ms), then forward again past those that are only a gentle
- * slide (not below onset_ratio x the half hour before them): the first
- * sample of the sustained symptom is a step down.
+ * slide (not below onset_ratio x the half hour before them; without a
+ * profile, nor below short_tod_ratio x the same hours on earlier days):
+ * the first sample of the sustained symptom is a step down.
  */
+/* Without a profile, where the same hours on earlier days hold samples: the
+ * raw level of the three samples from j below short_tod_ratio x their
+ * median (the day's own slide and its noise are not the start of a
+ * symptom: it starts where the level is abnormal); 1 with none. */
+static int below_same_hours(struct ctx *c, const struct sig *s, size_t j)
+{
+	struct robust tod;
+	int days;
+	int64_t w = 3 * c->iv;
+	tod_stats(c, s, s->t[j] - T.short_tod_pad_ms, s->t[j] + w + T.short_tod_pad_ms, &tod,
+		  &days);
+	if (days < 1 || tod.n < (size_t)T.short_tod_min_samples)
+		return 1;
+	return median_side(c, s, s->v, j, +1, w) < T.short_tod_ratio * tod.median;
+}
+
+/* Without a profile: samples k and k + 1 no longer abnormal against the
+ * same hours on earlier days (at or above short_tod_ratio x their median,
+ * over a step window either side); 0 with no such hours. */
+static int back_to_same_hours(struct ctx *c, const struct sig *s, size_t k)
+{
+	struct robust tod;
+	int days;
+	tod_stats(c, s, s->t[k] - T.step_window_ms, s->t[k + 1] + T.step_window_ms, &tod, &days);
+	if (days < 1 || tod.n < (size_t)T.short_tod_min_samples)
+		return 0;
+	double up = T.short_tod_ratio * tod.median;
+	return s->v[k] >= up && s->v[k + 1] >= up;
+}
+
 static size_t drop_onset(struct ctx *c, const struct sig *s, const double *r, size_t i,
-			 double low)
+			 double low, int flat)
 {
 	size_t j = i;
 	for (;;) {
@@ -810,11 +873,51 @@ static size_t drop_onset(struct ctx *c, const struct sig *s, const double *r, si
 	while (j < i && j > 0) {
 		double before = median_side(c, s, r, j - 1, -1, w);
 		if (r[j] < T.onset_ratio * before &&
-		    median_side(c, s, r, j, +1, 3 * c->iv) < T.onset_ratio * before)
+		    median_side(c, s, r, j, +1, 3 * c->iv) < T.onset_ratio * before &&
+		    (flat || below_same_hours(c, s, j)))
 			break;
 		j++;
 	}
 	return j;
+}
+
+/* Median of the raw values from k walking in dir over span (median_side);
+ * NaN when k is past the end. */
+static double raw_side(struct ctx *c, const struct sig *s, size_t k, int dir, int64_t span)
+{
+	return k < s->n ? median_side(c, s, s->v, k, dir, span) : NAN;
+}
+
+/*
+ * Without a time-of-day profile, a fall with onset j, deep until e1 (its
+ * first half hour's raw median `raw`), can be the day's own decline: it is a symptom only
+ * when abnormal against what the data shows. Where the same hours on earlier
+ * days hold samples (from the onset to the deep part, padded): below
+ * short_tod_ratio x their median and short_low_ratio x their p10 (far
+ * outside their normal range). Else: below short_low_ratio x the p10 of the
+ * whole window, or a collapse (the level from the sample after the onset
+ * below collapse_ratio x the level of the hour before it and the recent
+ * level raw_ref: the end of a spike is no collapse).
+ */
+static int drop_abnormal(struct ctx *c, const struct sig *s, size_t j, size_t e1, double raw,
+			 double raw_ref)
+{
+	struct robust tod;
+	int days;
+	tod_stats(c, s, s->t[j] - T.short_tod_pad_ms, s->t[e1 - 1] + T.short_tod_pad_ms, &tod,
+		  &days);
+	if (days >= 1 && tod.n >= (size_t)T.short_tod_min_samples)
+		return raw < T.short_tod_ratio * tod.median && raw < T.short_low_ratio * tod.p10;
+	struct robust all;
+	stats_of(c, s, c->from, c->to, &all);
+	if (raw < T.short_low_ratio * all.p10)
+		return 1;
+	int64_t w = T.step_window_ms > 2 * c->iv ? T.step_window_ms : 2 * c->iv;
+	double before = j > 0 ? raw_side(c, s, j - 1, -1, 2 * w) : NAN;
+	double after = raw_side(c, s, j + 1, +1, w);
+	if (raw_ref < before)
+		before = raw_ref;      /* the end of a spike is not a collapse */
+	return before > 0 && after < T.collapse_ratio * before;
 }
 
 /*
@@ -889,7 +992,7 @@ static void find_drops(struct ctx *c, struct run **runs, size_t *n, size_t *cap)
 			i++;
 			continue;
 		}
-		size_t j = drop_onset(c, s, r, i, T.onset_ratio * ref);
+		size_t j = drop_onset(c, s, r, i, T.onset_ratio * ref, flat);
 		int64_t ew = T.step_window_ms > (int64_t)need * c->iv ? T.step_window_ms
 								     : (int64_t)need * c->iv;
 		size_t e1 = i;
@@ -917,18 +1020,21 @@ static void find_drops(struct ctx *c, struct run **runs, size_t *n, size_t *cap)
 			step = before > 0 ? after / before : 1;
 		}
 		if (!(med < T.drop_run_ratio && raw < T.recover_ratio * raw_ref &&
-		      step < T.step_ratio)) {
+		      step < T.step_ratio) || (!flat && !drop_abnormal(c, s, j, e1, raw, raw_ref))) {
 			i++;
 			continue;
 		}
 		/* The run: on while low; over when back well above its depth, even
-		 * if the daily decline keeps it under the level before. */
+		 * if the daily decline keeps it under the level before (without a
+		 * profile: or back within the normal of the same hours). */
 		double back = (2 * med > T.drop_ratio ? 2 * med : T.drop_ratio) * ref;
 		size_t last = i, lows = 0, misses = 0;
 		for (size_t k = i; k < s->n; k++) {
 			if (k > i && s->t[k] - s->t[k - 1] > T.max_gap_in_run_ms)
 				break;
 			if (k >= e1 && k + 1 < s->n && r[k] >= back && r[k + 1] >= back)
+				break;
+			if (!flat && k >= e1 && k + 1 < s->n && back_to_same_hours(c, s, k))
 				break;
 			if (r[k] < T.recover_ratio * ref) {
 				last = k;
@@ -2023,7 +2129,7 @@ static void confidence(struct ctx *c)
 	double cov = isnan(dq->incident_coverage) ? dq->coverage : dq->incident_coverage;
 	double penalty = T.gap_penalty * (double)(dq->gaps_in_incident < 3 ? dq->gaps_in_incident : 3) +
 			 T.reset_penalty * (double)(dq->resets_in_incident < 2 ? dq->resets_in_incident : 2);
-	double conf;
+	double conf, ceiling = 0.99, happened = NAN;
 	int signals = 0;
 	double margin = 0;
 	if (a->bottleneck != RESOURCE_NONE) {
@@ -2053,8 +2159,27 @@ static void confidence(struct ctx *c)
 		margin = 1;
 		conf = cov * (0.3 + 0.5 * looked / (double)ANALYSIS_N_RESOURCES +
 			      0.2 * (looked ? (double)quiet / looked : 0));
+		/* ... and as sure that something happened: how deep the symptom
+		 * went, or a logged kill (a certainty of its own). */
+		const struct incident *in = &a->incident;
+		double depth = in->kind == SYMPTOM_THROUGHPUT_DROP ? 1 - in->change :
+			       in->kind == SYMPTOM_KILL ? 1 : 0;
+		happened = T.none_happened_base + (1 - T.none_happened_base) *
+			   clamp01(depth / T.none_depth_full);
+		if (happened < conf)
+			conf = happened;
+		ceiling = T.none_max;
 	}
+	/* A short baseline has not shown the VM's rhythm yet. */
+	double days = (double)(c->onset - c->from) / DAY_MS, bcap = baseline_caps[0].cap;
+	for (size_t i = 0; i < sizeof(baseline_caps) / sizeof(*baseline_caps); i++)
+		if (days >= baseline_caps[i].min_days)      /* rows in ascending days */
+			bcap = baseline_caps[i].cap;
+	if (bcap < ceiling)
+		ceiling = bcap;
 	conf -= penalty;
+	if (conf > ceiling)
+		conf = ceiling;
 	if (conf < 0.05)
 		conf = 0.05;
 	if (conf > 0.99)
@@ -2064,6 +2189,9 @@ static void confidence(struct ctx *c)
 	a->factors.margin = margin;
 	a->factors.signals = signals;
 	a->factors.penalty = penalty;
+	a->factors.baseline_days = round(days * 100) / 100;
+	a->factors.ceiling = ceiling;
+	a->factors.happened = happened;
 	a->level = a->confidence >= T.level_high ? LEVEL_HIGH :
 		   a->confidence >= T.level_medium ? LEVEL_MEDIUM : LEVEL_LOW;
 }
@@ -2434,11 +2562,14 @@ int analyze_vm(const struct vm *vm, const struct analyze_opts *o, struct analysi
 	build_views(&c);
 	a->vcpus = c.vcpus;
 
-	/* The symptom, stage by stage in order of precedence; --at picks the
-	 * first stage with a change near it. */
+	/* The symptom, stage by stage in order of precedence. With --at: the
+	 * change nearest the hint over all stages (a later stage's only when
+	 * nearer by more than lead_tolerance_ms), so that the onset never moves
+	 * past a real change nearer the hint; with none near it, as without. */
 	struct run chosen, *repeats = NULL;
 	memset(&chosen, 0, sizeof(chosen));
 	int have = 0, hint_used = 0;
+	int64_t hint_d = INT64_MAX;
 	size_t n_repeats = 0;
 	for (size_t st = 0; st < sizeof(symptom_stages) / sizeof(*symptom_stages); st++) {
 		struct run *runs = NULL;
@@ -2446,10 +2577,12 @@ int analyze_vm(const struct vm *vm, const struct analyze_opts *o, struct analysi
 		int h = 0;
 		symptom_stages[st](&c, &runs, &n, &cap);
 		long k = pick(&c, runs, n, &h, &ep_end);
-		if (k >= 0 && (h || !have)) {
+		int64_t d = k >= 0 && h ? distance(&runs[k], o->at_ms) : INT64_MAX;
+		if (k >= 0 && (h ? !hint_used || d < hint_d - T.lead_tolerance_ms : !have)) {
 			chosen = runs[k];
 			have = 1;
 			hint_used = h;
+			hint_d = d;
 			free(repeats);
 			n_repeats = ep_end - (size_t)k - 1;
 			repeats = n_repeats ? xmalloc(n_repeats * sizeof(*repeats)) : NULL;
@@ -2457,7 +2590,7 @@ int analyze_vm(const struct vm *vm, const struct analyze_opts *o, struct analysi
 				memcpy(repeats, runs + k + 1, n_repeats * sizeof(*repeats));
 		}
 		free(runs);
-		if (have && (hint_used || !o->has_at))
+		if (have && !o->has_at)
 			break;
 	}
 	a->dq.hint_unmatched = o->has_at && !hint_used;

@@ -44,6 +44,11 @@
  *     the level is never taken above the day before's (the end of a surge
  *     is a return to normal, not a drop), and the onset is the first sample
  *     of the sustained fall (a service that degrades before it collapses);
+ *     with too little history for that rhythm (under 3 days), a fall must
+ *     be abnormal against what the data does show: far below the same hours
+ *     on earlier days (half their median and under their p10), or, with no
+ *     such hours, far below the whole window's p10 or a collapse within a
+ *     sample or two; the day's own decline, however steep, is not a drop;
  *     else a process killed (memory falling sharply from full, or a logged
  *     OOM kill); else sustained saturation runs that are not the VM's normal
  *     (not busy all along, not at the same hours on most other days); a
@@ -52,7 +57,9 @@
  *     disk latency) they must have risen with it;
  *     symptoms a few hours apart are one incident that began with the
  *     first (its repeats are evidence); of separate ones the most severe;
- *     --at picks the candidate nearest the hint, never the hint itself;
+ *     --at picks the candidate nearest the hint over all of them (an
+ *     earlier kind only loses to one nearer by more than 10 min), never the
+ *     hint itself;
  *  3. per resource, USE checks at the incident against the pre-incident
  *     baseline (median and quartiles) and the same time on earlier days;
  *     disk latency far above its baseline (ratio and margin over its p90)
@@ -61,7 +68,11 @@
  *     others through the propagation table (memory -> disk, cpu;
  *     disk -> cpu; steal -> cpu) is the cause;
  *  5. confidence from coverage, agreeing signals, the margin over the
- *     runner-up, gaps and resets inside the incident; recommendations.
+ *     runner-up, gaps and resets inside the incident, capped by the history
+ *     before the onset (a baseline too short to show the daily rhythm is at
+ *     most medium); "none" is the least of how sure that no resource ran out
+ *     and how sure that something happened, and never high;
+ *     recommendations.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -272,6 +283,15 @@ struct confidence_factors {
 	double margin;           /* cause score - runner-up score */
 	int signals;             /* agreeing independent checks */
 	double penalty;          /* taken for gaps and resets inside the incident */
+	double baseline_days;    /* history before the onset, days: under 3 (no daily
+				  * profile yet) the confidence is capped, at medium
+				  * from 2 days, low under 1 */
+	double ceiling;          /* the cap applied: the baseline's, and for "none" at
+				  * most medium (nothing ran out is a negative claim) */
+	double happened;         /* "none" only (else NaN), 0..1: how sure that something
+				  * happened at all (the symptom's depth; a kill is sure);
+				  * a "none" confidence is the least of this and how sure
+				  * that no resource ran out (resources looked at, quiet) */
 };
 
 struct analysis {

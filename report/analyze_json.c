@@ -254,6 +254,9 @@ void analysis_to_json(const struct analysis *a, struct strbuf *sb)
 		kv_num(sb, &h, "margin", a->factors.margin);
 		kv_int(sb, &h, "signals", a->factors.signals);
 		kv_num(sb, &h, "penalty", a->factors.penalty);
+		kv_num(sb, &h, "baseline_days", a->factors.baseline_days);
+		kv_num(sb, &h, "ceiling", a->factors.ceiling);
+		kv_num(sb, &h, "happened", a->factors.happened);
 		strbuf_addstr(sb, "}}");
 	}
 

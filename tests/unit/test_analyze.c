@@ -621,6 +621,171 @@ static void test_json_shape(void **state)
 	assert_string_equal(analysis_resource_name(RESOURCE_COUNT), "unknown");
 }
 
+/* --- short histories: the day's own rhythm is not an incident ----------------- */
+
+/* Two or three days of a fleet-like rhythm (traffic at night ~15% of its
+ * peak, a steep evening decline, noise and spikes): too short for a daily
+ * profile. The evening decline stays inside what the same hours carried on
+ * the days before, so it is no incident, on any seed; nor on the first day
+ * alone, where no earlier day shows those hours (a slide over hours is not
+ * a collapse). */
+static void test_short_history_decline_is_not_an_incident(void **state)
+{
+	(void)state;
+	int found = 0, total = 0;
+	for (int seed = 1; seed <= 12; seed++)
+		for (int days = 2; days <= 3; days++)
+			for (int first_day = 0; first_day <= 1; first_day++) {
+				struct synth_opts so = SYNTH_OPTS_INIT;
+				so.kind = SYNTH_QUIET;
+				so.seed = (uint64_t)seed;
+				so.days = days;
+				so.fleet_rhythm = 1;
+				struct analyze_opts ao = ANALYZE_OPTS_INIT;
+				if (first_day)
+					ao.to_ms = so.end_ms - (days - 1) * SYNTH_DAY_MS - 1;
+				struct analysis *a = run(&so, &ao);
+				if (a->has_incident) {
+					print_message("seed %d, %d days%s: %s at %+lld min\n", seed,
+						      days, first_day ? " (the first only)" : "",
+						      a->incident.metric,
+						      (long long)((a->incident.onset_ms - so.end_ms) /
+								  60000));
+					found++;
+				}
+				total++;
+				analysis_free(a);
+			}
+	print_message("short quiet histories: %d of %d with an incident\n", found, total);
+	assert_int_equal(found, 0);
+}
+
+/* A real collapse in three days of the same rhythm is found, with its
+ * resource and onset (the noise can fake a short step just before it, as
+ * with any history: 90% right, none missed); the confidence says the
+ * baseline was short (under three days: medium at most; under one: low). */
+static void test_short_history_collapse_is_found(void **state)
+{
+	(void)state;
+	static const struct {
+		enum synth_kind kind;
+		enum resource want;
+	} cases[] = {
+		{ SYNTH_SWAP_STORM, RESOURCE_MEMORY }, { SYNTH_HANG, RESOURCE_NONE },
+		{ SYNTH_CPU_ALL, RESOURCE_CPU }, { SYNTH_DISK_LATENCY, RESOURCE_DISK },
+		{ SYNTH_STEAL, RESOURCE_STEAL },
+	};
+	int total = 0, right = 0;
+	for (size_t k = 0; k < sizeof(cases) / sizeof(*cases); k++)
+		for (int seed = 1; seed <= 8; seed++) {
+			struct synth_opts so = SYNTH_OPTS_INIT;
+			so.kind = cases[k].kind;
+			so.seed = (uint64_t)seed;
+			so.days = 3;
+			so.fleet_rhythm = 1;
+			struct analysis *a = run(&so, NULL);
+			assert_true(a->has_incident);
+			int64_t d = a->incident.onset_ms - synth_onset(&so);
+			int good = a->bottleneck == cases[k].want && llabs(d) <= 2LL * so.interval_s * 1000;
+			if (!good)
+				print_message("miss: %s seed %d -> %s %+lld s\n", synth_names[so.kind], seed,
+					      analysis_resource_name(a->bottleneck), (long long)(d / 1000));
+			right += good;
+			total++;
+			assert_true(a->factors.baseline_days > 2.8 && a->factors.baseline_days < 2.9);
+			assert_true(a->confidence <= 0.74);
+			assert_true(a->factors.ceiling <= 0.74);
+			assert_int_not_equal(a->level, LEVEL_HIGH);
+			analysis_free(a);
+		}
+	print_message("short histories with a collapse: %d of %d right\n", right, total);
+	assert_true(right * 100 >= total * 90);
+
+	/* the last day alone: no earlier day shows those hours; a collapse to
+	 * 2% is still one, and the confidence is low */
+	struct synth_opts so = SYNTH_OPTS_INIT;
+	so.kind = SYNTH_HANG;
+	so.days = 3;
+	so.fleet_rhythm = 1;
+	struct analyze_opts ao = ANALYZE_OPTS_INIT;
+	ao.from_ms = so.end_ms - SYNTH_DAY_MS;
+	struct analysis *a = run(&so, &ao);
+	assert_incident(a, &so, RESOURCE_NONE);
+	assert_true(a->factors.baseline_days < 1);
+	assert_int_equal(a->level, LEVEL_LOW);
+	analysis_free(a);
+}
+
+/* "none" says that nothing ran out, which the metrics can only fail to
+ * contradict: never high, however clean the data (8 days, all resources
+ * looked at). Its confidence is also no more than how sure the analyzer is
+ * that something happened: a shallow fall makes a weaker claim. */
+static void test_none_confidence_is_capped(void **state)
+{
+	(void)state;
+	struct synth_opts so = SYNTH_OPTS_INIT;
+	so.kind = SYNTH_HANG;
+	so.events = 1;
+	struct analysis *a = run(&so, NULL);
+	assert_incident(a, &so, RESOURCE_NONE);
+	assert_int_not_equal(a->level, LEVEL_HIGH);
+	assert_true(a->confidence <= 0.7);
+	assert_true(a->confidence >= 0.5);        /* a clear case is still medium */
+	assert_true(a->factors.ceiling <= 0.7);
+	assert_true(a->factors.happened > 0.9);   /* throughput fell to ~2% */
+	assert_true(a->factors.baseline_days > 7);
+	analysis_free(a);
+
+	/* a resource that ran out is not capped by the "none" rule */
+	so.kind = SYNTH_SWAP_STORM;
+	a = run(&so, NULL);
+	assert_incident(a, &so, RESOURCE_MEMORY);
+	assert_int_equal(a->level, LEVEL_HIGH);
+	assert_true(isnan(a->factors.happened));
+	analysis_free(a);
+
+	/* none in every sweep case too */
+	for (int v = 0; v < 8; v++) {
+		so = (struct synth_opts)SYNTH_OPTS_INIT;
+		so.kind = SYNTH_HANG;
+		so.seed = (uint64_t)(500 + v);
+		so.days = 2 + v;
+		so.fleet_rhythm = v % 2;
+		a = run(&so, NULL);
+		if (a->has_incident && a->bottleneck == RESOURCE_NONE)
+			assert_true(a->confidence < 0.75 && a->level != LEVEL_HIGH);
+		analysis_free(a);
+	}
+}
+
+/* --at never moves the onset past a change nearer the hint: a CPU surge
+ * that contains the hint beats a throughput drop three hours later, though
+ * drops come first in precedence. */
+static void test_hint_prefers_the_nearest_change(void **state)
+{
+	(void)state;
+	struct synth_opts so = SYNTH_OPTS_INIT;
+	so.kind = SYNTH_SURGE;
+	so.onset_ms = so.end_ms - SYNTH_DAY_MS + 13 * 3600000LL;   /* 13:00 on the last day */
+	so.duration_min = 90;
+	so.late_drop_min = 180;
+	struct analyze_opts ao = ANALYZE_OPTS_INIT;
+	ao.has_at = 1;
+	ao.at_ms = synth_onset(&so) + 30 * 60000;
+	struct analysis *a = run(&so, &ao);
+	assert_incident(a, &so, RESOURCE_CPU);
+	assert_true(a->incident.hint_used);
+	analysis_free(a);
+
+	ao.at_ms = synth_onset(&so) + 200 * 60000;   /* in the drop: the drop */
+	a = run(&so, &ao);
+	assert_true(a->has_incident && a->incident.hint_used);
+	assert_int_equal(a->incident.kind, SYMPTOM_THROUGHPUT_DROP);
+	assert_true(llabs(a->incident.onset_ms - (synth_onset(&so) + 180 * 60000LL)) <=
+		    2LL * so.interval_s * 1000);
+	analysis_free(a);
+}
+
 /* --- a sweep: every kind, intervals, vCPU counts, metric sets, red herrings -- */
 
 static void test_sweep_accuracy(void **state)
@@ -693,6 +858,10 @@ int main(void)
 		cmocka_unit_test(test_hint_and_window),
 		cmocka_unit_test(test_size_steps),
 		cmocka_unit_test(test_json_shape),
+		cmocka_unit_test(test_short_history_decline_is_not_an_incident),
+		cmocka_unit_test(test_short_history_collapse_is_found),
+		cmocka_unit_test(test_none_confidence_is_capped),
+		cmocka_unit_test(test_hint_prefers_the_nearest_change),
 		cmocka_unit_test(test_sweep_accuracy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

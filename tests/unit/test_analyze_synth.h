@@ -63,11 +63,17 @@ struct synth_opts {
 	int flat_peak;          /* QUIET: on the last day rx holds its daily peak, a little
 				 * above the other days, within 1% for an hour */
 	double surge_tx;        /* SURGE: tx x this during the surge (0: x1.3) */
+	/* what a short history shows (0: off) */
+	int fleet_rhythm;       /* traffic as a fleet shows it: ~15% of its peak at night, a
+				 * steep evening decline, noisier, with short multiplicative
+				 * spikes (as /work/shared/bench/gen_data.py draws them) */
+	int late_drop_min;      /* throughput falls to 5% for an hour this long after the
+				 * onset: a second, later symptom (for --at) */
 };
 
 #define SYNTH_DAY_MS 86400000LL
 #define SYNTH_OPTS_INIT { SYNTH_QUIET, 1, 8, 300, 4, 4, 0, 1793577600000LL, 0, 50, \
-			  0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0 }
+			  0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0 }
 /* 1793577600000 = 2026-11-01T00:00:00Z */
 
 struct synth_rng { uint64_t s; };
@@ -124,7 +130,7 @@ static struct store *synth_store(const struct synth_opts *o)
 	double tx_base = (2 + 6 * synth_u(&rng)) * MiB;
 	double mem_base = 0.55 + 0.1 * synth_u(&rng);
 	double swap_used = 10 * MiB, tx_total = 1e9, rx_total = 4e8, leak = 0;
-	double ar = 0;
+	double ar = 0, spike = 0;
 	char name[64];
 	if (o->declare_caps) {
 		vm->cap.disk_iops = 3000;
@@ -147,6 +153,16 @@ static struct store *synth_store(const struct synth_opts *o)
 
 		/* network */
 		double tx = tx_base * (0.2 + 0.8 * load) * exp(0.12 * synth_n(&rng) + 0.05 * ar);
+		if (o->fleet_rhythm) {
+			spike *= 0.6;
+			if (synth_u(&rng) < 2.0 * (double)iv / SYNTH_DAY_MS)
+				spike += 2 + 4 * synth_u(&rng);
+			tx = 2 * tx_base * (0.15 + 0.85 * load) * exp(0.27 * synth_n(&rng)) *
+			     (1 + spike);
+		}
+		if (o->late_drop_min && since >= (int64_t)o->late_drop_min * 60000 &&
+		    since < (int64_t)o->late_drop_min * 60000 + 3600000)
+			tx *= 0.05;
 		double rx = 0.3 * tx * exp(0.1 * synth_n(&rng));
 		if (o->flat_peak) {     /* a smooth rhythm; the last day's peak held flat */
 			rx = 0.3 * tx_base * (0.2 + 0.8 * load) * exp(0.05 * ar);
