@@ -82,8 +82,19 @@ static double f_flat(int64_t i, double x)
 	return 42;
 }
 
+/* Dense and jagged (1-s samples): the raster draws it as spans (chart.c). */
+static double f_jagged(int64_t i, double x)
+{
+	return i == 7000 ? 100 : 45 + 25 * sin(x * 9) + (double)((i * 7919) % 101) / 5;
+}
+static double f_smooth(int64_t i, double x)
+{
+	(void)i;
+	return 20 + 8 * sin(x * 5) + 40 * x;
+}
+
 static struct fixture fx;
-static const struct series *mem, *swp, *vcpu[4], *dst_s, *flat, *gapped;
+static const struct series *mem, *swp, *vcpu[4], *dst_s, *flat, *gapped, *jagged, *smooth;
 static struct tz *paris;
 
 static int setup(void **state)
@@ -107,6 +118,8 @@ static int setup(void **state)
 	/* samples only outside the window drawn: an all-gap chart */
 	add_series(&fx, "disk.read_iops", at("2026-10-30T00:00:00Z"),
 		   at("2026-10-30T01:00:00Z"), 5 * MIN_MS, f_flat, 0, 0);
+	add_series(&fx, "cpu.ready_pct", a, b, 1000, f_jagged, 0, 0);
+	add_series(&fx, "cpu.steal_pct", a, b, 2000, f_smooth, 0, 0);
 	store_finish(fx.st);
 	const struct vm *vm = store_find_vm(fx.st, "vm1");
 	mem = vm_find_series(vm, "mem.used_bytes");
@@ -118,6 +131,8 @@ static int setup(void **state)
 	dst_s = vm_find_series(vm, "net.tx_bytes_per_s");
 	flat = vm_find_series(vm, "disk.latency_ms");
 	gapped = vm_find_series(vm, "disk.read_iops");
+	jagged = vm_find_series(vm, "cpu.ready_pct");
+	smooth = vm_find_series(vm, "cpu.steal_pct");
 	if (tz_load(&paris, "Europe/Paris", &e) < 0)
 		paris = NULL;
 	return 0;
@@ -239,6 +254,21 @@ static void ex_flat(struct example *x)
 	x->spec.to_ms = at("2026-10-31T23:00:00Z");
 }
 
+static void ex_dense(struct example *x)
+{
+	struct chart_spec init = CHART_SPEC_INIT;
+	x->spec = init;
+	x->series[0] = (struct chart_series){ jagged, "ready", CHART_LINE };
+	x->series[1] = (struct chart_series){ smooth, "steal", CHART_LINE };
+	x->spec.title = "CPU ready and steal, 1-s samples";
+	x->spec.series = x->series;
+	x->spec.n_series = 2;
+	x->spec.unit = AXIS_PCT;
+	x->spec.y.from_zero = 1;
+	x->spec.from_ms = at("2026-10-31T19:00:00Z");
+	x->spec.to_ms = at("2026-10-31T23:00:00Z");
+}
+
 static const struct {
 	const char *name;
 	void (*make)(struct example *);
@@ -248,6 +278,7 @@ static const struct {
 	{ "dst_paris", ex_dst },
 	{ "all_gap", ex_gap },
 	{ "flat", ex_flat },
+	{ "dense", ex_dense },
 };
 
 #define BOX_W 720.0
