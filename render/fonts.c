@@ -37,49 +37,60 @@ static int ends_with_ttf(const char *s)
 }
 
 /*
- * The file fontconfig matches, if it is the family and weight we want, and
- * in *charset the coverage from fontconfig's cache (the same FcFreeTypeQuery
- * scan of the file that scan_charset() would redo, at a fifth of the cost of
- * a whole report's font lookups), or NULL when the match has none.
+ * The file fontconfig lists for exactly this family and style, if it has the
+ * weight we want, and in *charset its coverage from fontconfig's cache (the
+ * same FcFreeTypeQuery scan of the file that scan_charset() would redo).
+ * FcFontList matches the pattern against the cached fonts as it is, without
+ * running the configuration's substitution rules as FcFontMatch must: we
+ * name the one family we embed, so there is nothing to substitute, and the
+ * rules cost a tenth of a short report. Among several copies of the font
+ * the first path in byte order is taken, so the choice never depends on
+ * the cache's order.
  */
 static char *match_fontconfig(const struct face_want *w, FcCharSet **charset)
 {
 	FcPattern *pat = FcNameParse((const FcChar8 *)w->pattern);
-	FcPattern *match = NULL;
-	FcResult res;
+	FcObjectSet *os = FcObjectSetBuild(FC_FAMILY, FC_WEIGHT, FC_FILE, FC_CHARSET, (char *)0);
+	FcFontSet *set = NULL;
+	FcPattern *best = NULL;
+	const char *best_path = NULL;
 	char *path = NULL;
-	FcChar8 *s;
 	FcCharSet *cs;
-	int weight, ok = 0;
 
 	*charset = NULL;
-	if (!pat)
-		return NULL;
-	if (!FcConfigSubstitute(NULL, pat, FcMatchPattern))
+	if (!pat || !os)
 		goto cleanup;
-	FcDefaultSubstitute(pat);
-	match = FcFontMatch(NULL, pat, &res);
-	if (!match || res != FcResultMatch)
-		goto cleanup;
-	/* Any of the family names given may be the one (fonts list several). */
-	for (int i = 0; FcPatternGetString(match, FC_FAMILY, i, &s) == FcResultMatch; i++)
-		if (strcasecmp((const char *)s, w->family) == 0)
-			ok = 1;
-	if (!ok)
-		goto cleanup;
-	if (FcPatternGetInteger(match, FC_WEIGHT, 0, &weight) != FcResultMatch ||
-	    (weight >= FC_WEIGHT_BOLD) != w->bold)
-		goto cleanup;
-	if (FcPatternGetString(match, FC_FILE, 0, &s) != FcResultMatch ||
-	    !ends_with_ttf((const char *)s))
-		goto cleanup;
-	path = xstrdup((const char *)s);
-	if (FcPatternGetCharSet(match, FC_CHARSET, 0, &cs) == FcResultMatch)
-		*charset = FcCharSetCopy(cs);
+	set = FcFontList(NULL, pat, os);
+	for (int f = 0; set && f < set->nfont; f++) {
+		FcPattern *font = set->fonts[f];
+		FcChar8 *s;
+		int weight, ok = 0;
+		/* Any of the family names given may be the one (fonts list several). */
+		for (int i = 0; FcPatternGetString(font, FC_FAMILY, i, &s) == FcResultMatch; i++)
+			if (strcasecmp((const char *)s, w->family) == 0)
+				ok = 1;
+		if (!ok || FcPatternGetInteger(font, FC_WEIGHT, 0, &weight) != FcResultMatch ||
+		    (weight >= FC_WEIGHT_BOLD) != w->bold ||
+		    FcPatternGetString(font, FC_FILE, 0, &s) != FcResultMatch ||
+		    !ends_with_ttf((const char *)s) || access((const char *)s, R_OK) != 0)
+			continue;
+		if (!best_path || strcmp((const char *)s, best_path) < 0) {
+			best = font;
+			best_path = (const char *)s;
+		}
+	}
+	if (best) {
+		path = xstrdup(best_path);
+		if (FcPatternGetCharSet(best, FC_CHARSET, 0, &cs) == FcResultMatch)
+			*charset = FcCharSetCopy(cs);
+	}
 cleanup:
-	if (match)
-		FcPatternDestroy(match);
-	FcPatternDestroy(pat);
+	if (set)
+		FcFontSetDestroy(set);
+	if (os)
+		FcObjectSetDestroy(os);
+	if (pat)
+		FcPatternDestroy(pat);
 	return path;
 }
 
