@@ -98,6 +98,18 @@ static const char *const events_cols[] = { "vm", "ts", "message", "source" };
 static const char *const query_params[] = { ":vm", ":from", ":to", ":from_ms", ":to_ms" };
 static const char *const query_cols[] = { "ts", "metric", "value" };
 
+/*
+ * What a database may make us do. A file is untrusted input, and a few
+ * hundred bytes can define a view that never ends (WITH RECURSIVE) or a
+ * value of any size (printf('%.*c', ...)). Reading stored rows costs a
+ * bounded number of steps per byte of the file, so the work allowed grows
+ * with the file's size: far above any real export, far below forever.
+ */
+#define SQLITE_WORK_PER_BYTE  2000ull
+#define SQLITE_WORK_MIN       (100ull * 1000 * 1000)
+#define SQLITE_WORK_TICK      10000          /* steps between two checks */
+#define SQLITE_MAX_VALUE      (1 << 20)      /* bytes in one text or blob */
+
 struct reader {
 	struct store *st;
 	sqlite3 *db;
@@ -105,6 +117,7 @@ struct reader {
 	const struct import_opts *o;
 	struct source *src;
 	int denied;                  /* the authorizer refused an action */
+	uint64_t work_left;          /* VDBE steps the file may still ask for */
 
 	/* The series of the previous row: rows come grouped by vm and metric. */
 	struct vm *vm;
@@ -144,6 +157,16 @@ static int db_err(const struct reader *r, int rc, const char *table, int custom,
 	case SQLITE_NOMEM:
 		return err_at(e, ERR_INTERNAL, r->name, 0, table,
 			      "cannot read '%s': sqlite ran out of memory", r->name);
+	case SQLITE_INTERRUPT:
+		return err_at(e, ERR_LIMIT, r->name, 0, table,
+			      "cannot read '%s'%s%s%s: it asks for far more work than a file of "
+			      "its size can hold (a view or query that does not end?); read the "
+			      "stored table, or add a WHERE", r->name, table ? " table '" : "",
+			      table ? table : "", table ? "'" : "");
+	case SQLITE_TOOBIG:
+		return err_at(e, ERR_LIMIT, r->name, 0, table,
+			      "cannot read '%s': a value is longer than %d bytes", r->name,
+			      SQLITE_MAX_VALUE);
 	}
 	if (custom)
 		return err_at(e, ERR_USAGE, r->name, 0, NULL,
@@ -192,12 +215,27 @@ static void path_uri(struct strbuf *sb, const char *path, int live_wal)
 	strbuf_addstr(sb, live_wal ? "?mode=ro&readonly_shm=1" : "?mode=ro&immutable=1");
 }
 
-/* A database file is untrusted input: no side effects from its schema. */
-static void harden(sqlite3 *db)
+static int spend_work(void *arg)
 {
+	struct reader *r = arg;
+	if (r->work_left < SQLITE_WORK_TICK)
+		return 1;   /* interrupt: db_err says why */
+	r->work_left -= SQLITE_WORK_TICK;
+	return 0;
+}
+
+/* No side effects from a schema, and a budget sized by the input. */
+static void harden(struct reader *r, uint64_t input_bytes)
+{
+	sqlite3 *db = r->db;
 	sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
 	sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	sqlite3_limit(db, SQLITE_LIMIT_LENGTH, SQLITE_MAX_VALUE);
+	uint64_t budget = input_bytes > UINT64_MAX / SQLITE_WORK_PER_BYTE
+		? UINT64_MAX : input_bytes * SQLITE_WORK_PER_BYTE;
+	r->work_left = budget < SQLITE_WORK_MIN ? SQLITE_WORK_MIN : budget;
+	sqlite3_progress_handler(db, SQLITE_WORK_TICK, spend_work, r);
 }
 
 static uint32_t be32(const unsigned char *p)
@@ -287,7 +325,13 @@ static int open_path(struct reader *r, const char *path, struct err *e)
 		db_err(r, rc, NULL, 0, e);
 		goto cleanup;
 	}
-	harden(r->db);
+	struct stat wal_sb;
+	struct strbuf wal = STRBUF_INIT;
+	strbuf_addf(&wal, "%s-wal", path);
+	uint64_t bytes = (uint64_t)(S_ISREG(sb.st_mode) ? sb.st_size : 0) +
+			 (stat(wal.buf, &wal_sb) == 0 ? (uint64_t)wal_sb.st_size : 0);
+	strbuf_release(&wal);
+	harden(r, bytes);
 	if (live_wal && !via_shm)
 		warn_unread_wal(r, path);
 	ret = 0;
@@ -1170,7 +1214,7 @@ int sqlite_import_buffer(struct store *st, const char *name, const void *buf, si
 		db_err(&r, rc, NULL, 0, e);
 		goto cleanup;
 	}
-	harden(r.db);
+	harden(&r, len);
 	/*
 	 * The image of a WAL-mode database (header bytes 18-19 = 2) cannot be
 	 * read in memory, which has no WAL: read a copy marked as a rollback

@@ -1037,6 +1037,42 @@ static void test_wal_database_unchanged(void **state)
 	store_free(st);
 }
 
+/* A small file cannot ask for endless work or endless values. */
+static void test_work_and_value_limits(void **state)
+{
+	char p[600];
+	make_db(fpath(state, "endless.db", p),
+		"CREATE VIEW samples(vm, metric, ts, value) AS "
+		"WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+		"SELECT 'vm1', 'm', 1793000000 + x, 1.0 FROM c;");
+	struct store *st = store_new();
+	struct err e = ERR_INIT;
+	struct import_opts o = IMPORT_OPTS_INIT;
+	assert_int_equal(sqlite_import_path(st, p, &o, &e), -1);
+	assert_int_equal(e.code, ERR_LIMIT);
+	assert_non_null(strstr(e.msg, "far more work than a file of its size"));
+	store_free(st);
+
+	make_db(fpath(state, "huge.db", p),
+		"CREATE TABLE samples(vm TEXT, metric TEXT, ts INTEGER, value REAL);"
+		"INSERT INTO samples VALUES ('vm1', 'm', 1793479800, 1);"
+		"CREATE VIEW events(vm, ts, source, message) AS "
+		"SELECT 'vm1', 1793479800, 'x', printf('%.*c', 5000000, 'x');");
+	st = store_new();
+	err_clear(&e);
+	/* either refused, or read with the value cut to the limit: never 5 MB */
+	if (sqlite_import_path(st, p, &o, &e) < 0) {
+		assert_int_equal(e.code, ERR_LIMIT);
+	} else {
+		store_finish(st);
+		const struct vm *vm = store_find_vm(st, "vm1");
+		assert_non_null(vm);
+		for (size_t i = 0; i < vm->n_events; i++)
+			assert_true(strlen(vm->events[i].message) <= ((size_t)1 << 20));
+	}
+	store_free(st);
+}
+
 static void test_import_buffer(void **state)
 {
 	char p[600], want[900];
@@ -1139,6 +1175,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_truncated_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wal_database_unchanged, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_import_buffer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_work_and_value_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_odd_file_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_custom_query_row_limit, setup, teardown),
 	};
