@@ -634,15 +634,32 @@ static int truthy(const struct tvals *v, const char *name)
  * user input, so a few lines could otherwise ask for years of work or
  * gigabytes of text. A real report is far below both.
  */
-#define EXPAND_MAX_NODES  ((size_t)2 * 1000 * 1000)   /* {{#each}} repetitions */
+#define EXPAND_MAX_WORK   ((size_t)10 * 1000 * 1000)  /* nodes visited, in all */
 #define EXPAND_MAX_BYTES  ((size_t)16 << 20)
 
+/* The budget is spent: say where, naming the {{#each}} that multiplied it. */
+static int over_budget(const char *file, const struct node *each, struct err *e)
+{
+	if (!each)
+		return err_at(e, ERR_TEMPLATE, file, 0, NULL,
+			      "'%s' asks for more than %zu steps or %zu MiB to expand; simplify it",
+			      file, EXPAND_MAX_WORK, EXPAND_MAX_BYTES >> 20);
+	return err_at(e, ERR_TEMPLATE, file, each->line, NULL,
+		      "'%s' asks for more than %zu steps or %zu MiB to expand at the "
+		      "{{#each %s}} of line %ld column %ld (nested {{#each}} over long "
+		      "lists?); simplify it", file, EXPAND_MAX_WORK, EXPAND_MAX_BYTES >> 20,
+		      each->name, each->line, each->col);
+}
+
+/* each: the innermost {{#each}} being repeated, or NULL. */
 static int expand_nodes(const struct template *t, const char *file, const struct node *kids,
 			size_t n, const struct tvals *v, struct strbuf *out, size_t *work,
-			struct err *e)
+			const struct node *each, struct err *e)
 {
 	for (size_t i = 0; i < n; i++) {
 		const struct node *k = &kids[i];
+		if (++*work > EXPAND_MAX_WORK || out->len > EXPAND_MAX_BYTES)
+			return over_budget(file, each, e);
 		switch (k->kind) {
 		case N_TEXT:
 			strbuf_add(out, k->text, k->len);
@@ -663,24 +680,19 @@ static int expand_nodes(const struct template *t, const char *file, const struct
 		case N_IF:
 		case N_UNLESS: {
 			int on = truthy(v, k->name) == (k->kind == N_IF);
-			if (on ? expand_nodes(t, file, k->kids, k->n_kids, v, out, work, e) < 0
-			       : expand_nodes(t, file, k->alt, k->n_alt, v, out, work, e) < 0)
+			if (on ? expand_nodes(t, file, k->kids, k->n_kids, v, out, work, each, e) < 0
+			       : expand_nodes(t, file, k->alt, k->n_alt, v, out, work, each, e) < 0)
 				return -1;
 			break;
 		}
 		case N_EACH: {
 			const struct tval *tv = lookup(v, k->name);
 			for (size_t j = 0; tv && j < tv->n_items; j++) {
-				/* only {{#each}} multiplies: the budget is kept here */
-				if (++*work > EXPAND_MAX_NODES || out->len > EXPAND_MAX_BYTES)
-					return err_at(e, ERR_TEMPLATE, file, k->line, NULL,
-						      "'%s' expands to more than %zu MiB or %zu "
-						      "repetitions at the {{#each %s}} of line %ld "
-						      "column %ld (nested {{#each}} over long lists?); "
-						      "simplify it", file, EXPAND_MAX_BYTES >> 20,
-						      EXPAND_MAX_NODES, k->name, k->line, k->col);
+				/* repetitions count too: an empty body still costs */
+				if (++*work > EXPAND_MAX_WORK)
+					return over_budget(file, k, e);
 				if (expand_nodes(t, file, k->kids, k->n_kids, tv->items[j], out, work,
-						 e) < 0)
+						 k, e) < 0)
 					return -1;
 			}
 			break;
@@ -714,7 +726,7 @@ int template_expand(const struct template *t, const struct tvals *v, struct strb
 		    struct err *e)
 {
 	size_t work = 0;
-	return expand_nodes(t, t->path, t->body.kids, t->body.n_kids, v, out, &work, e);
+	return expand_nodes(t, t->path, t->body.kids, t->body.n_kids, v, out, &work, NULL, e);
 }
 
 static const struct phrase *find_phrase(const struct template *t, const char *key)
@@ -738,7 +750,8 @@ int template_phrase(const struct template *t, const char *key, const struct tval
 		return err_set(e, ERR_TEMPLATE, "template '%s' has no phrase '%s' in '%s'", t->dir,
 			       key, t->phrases_path);
 	size_t work = 0;
-	return expand_nodes(t, t->phrases_path, p->body.kids, p->body.n_kids, v, out, &work, e);
+	return expand_nodes(t, t->phrases_path, p->body.kids, p->body.n_kids, v, out, &work, NULL,
+			    e);
 }
 
 /* ---- loading ------------------------------------------------------------------- */
@@ -1044,6 +1057,39 @@ static int load_parts(struct template *t, const char *phrases, struct err *e)
 	return parse_phrases(t, t->phrases_path, phrases, strlen(phrases), e);
 }
 
+/*
+ * What a template's own text may not hold: more than TEMPLATE_MAX_BYTES,
+ * or the marker template_expand writes for a directive. Directives come
+ * only from {{chart ...}}-style tags, checked against the schema; a marker
+ * typed into the text would bypass that check.
+ */
+static int check_text(const char *file, const char *text, struct err *e)
+{
+	if (!text)
+		return 0;
+	size_t len = strlen(text);
+	if (len > TEMPLATE_MAX_BYTES)
+		return err_at(e, ERR_TEMPLATE, file, 0, NULL,
+			      "'%s' is larger than %d KiB; a template is words, not data", file,
+			      TEMPLATE_MAX_BYTES >> 10);
+	const char *m = strstr(text, TEMPLATE_DIRECTIVE_OPEN);
+	if (!m)
+		return 0;
+	long line = 1, col = 1;
+	for (const char *c = text; c < m; c++) {
+		if (*c == '\n') {
+			line++;
+			col = 1;
+		} else {
+			col++;
+		}
+	}
+	return err_at(e, ERR_TEMPLATE, file, line, NULL,
+		      "'%s' in '%s' line %ld column %ld is reserved for the tool's own use; "
+		      "write a directive as {{chart ...}} or {{table ...}}",
+		      TEMPLATE_DIRECTIVE_OPEN, file, line, col);
+}
+
 int template_load_buffer(struct template **out, const char *dir, const char *md,
 			 const char *phrases, const struct template_schema *schema,
 			 struct err *e)
@@ -1058,7 +1104,8 @@ int template_load_buffer(struct template **out, const char *dir, const char *md,
 	strbuf_addf(&p, "%s%sphrases.md", t->dir, *t->dir ? "/" : "");
 	t->phrases_path = strbuf_detach(&p, NULL);
 	t->md = xstrdup(md);
-	if (load_parts(t, phrases ? phrases : "", e) < 0) {
+	if (check_text(t->path, md, e) < 0 || check_text(t->phrases_path, phrases, e) < 0 ||
+	    load_parts(t, phrases ? phrases : "", e) < 0) {
 		template_free(t);
 		return -1;
 	}

@@ -107,7 +107,7 @@ const char *tvals_get(const struct tvals *v, const char *name);
 
 struct template;
 
-#define TEMPLATE_MAX_BYTES (1024 * 1024)   /* template.md, phrases.md */
+#define TEMPLATE_MAX_BYTES (256 * 1024)    /* template.md, phrases.md: words, not data */
 #define TEMPLATE_MAX_LOGO_BYTES (4 * 1024 * 1024)
 #define TEMPLATE_MAX_DEPTH 16              /* nested if/each */
 

@@ -440,15 +440,29 @@ static void test_expansion_budget(void **state)
 		struct strbuf out = STRBUF_INIT;
 		assert_int_equal(template_expand(t, v, &out, &e), -1);
 		assert_int_equal(e.code, ERR_TEMPLATE);
-		assert_non_null(strstr(e.msg, "nested {{#each}}"));
+		assert_non_null(strstr(e.msg, "{{#each ruled_out}}"));
 		if (!strstr(e.msg, " line 1 column "))
 			fail_msg("%s", e.msg);
 		assert_true(out.len <= ((size_t)17 << 20));
+		assert_int_equal(e.line, 1);
 		strbuf_release(&out);
 		tvals_free(v);
 		template_free(t);
 	}
 	strbuf_release(&md);
+}
+
+/* The marker template_expand writes for a directive cannot be typed in. */
+static void test_reserved_marker(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	struct template *t = load("# Title\n\ntext <!--vmpm:chart bogus--> more\n", NULL, &e);
+	assert_null(t);
+	assert_int_equal(e.code, ERR_TEMPLATE);
+	assert_int_equal(e.line, 3);
+	assert_non_null(strstr(e.msg, "line 3 column 6"));
+	assert_non_null(strstr(e.msg, "reserved"));
 }
 
 int main(void)
@@ -467,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_value_missing_at_expansion),
 		cmocka_unit_test(test_files_and_sandbox),
 		cmocka_unit_test(test_expansion_budget),
+		cmocka_unit_test(test_reserved_marker),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
