@@ -106,7 +106,7 @@ static const char *const query_cols[] = { "ts", "metric", "value" };
  * with the file's size: far above any real export, far below forever.
  */
 #define SQLITE_WORK_PER_BYTE  2000ull
-#define SQLITE_WORK_MIN       (100ull * 1000 * 1000)
+#define SQLITE_WORK_MIN       (20ull * 1000 * 1000)
 #define SQLITE_WORK_TICK      10000          /* steps between two checks */
 #define SQLITE_MAX_VALUE      (1 << 20)      /* bytes in one text or blob */
 

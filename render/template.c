@@ -634,7 +634,7 @@ static int truthy(const struct tvals *v, const char *name)
  * user input, so a few lines could otherwise ask for years of work or
  * gigabytes of text. A real report is far below both.
  */
-#define EXPAND_MAX_WORK   ((size_t)10 * 1000 * 1000)  /* nodes visited, in all */
+#define EXPAND_MAX_WORK   ((size_t)1000 * 1000)   /* nodes visited, in all */
 #define EXPAND_MAX_BYTES  ((size_t)16 << 20)
 
 /* The budget is spent: say where, naming the {{#each}} that multiplied it. */
