@@ -14,8 +14,9 @@
  * write comes near that bound. Line widths, font sizes and dash lengths are
  * held to libharu's own limits by the front end (canvas.h).
  *
- * Text: the DejaVu TrueType files are read at creation (so a bad file fails
- * early) and measured from libharu's font definitions, the same integer
+ * Text: the regular and bold DejaVu files are read at creation (so a bad
+ * file fails early), the mono one when first needed (a bad one then fails
+ * the canvas); each is measured from libharu's font definitions, the same integer
  * advance widths (1/1000 em, truncated) libharu writes into /W. A face
  * becomes a PDF font, embedded, only when text is first drawn in it: libharu
  * 2.3 writes every font object it made, used or not, with most of the file
@@ -138,12 +139,14 @@ struct pdf {
 	const char *font_name[CANVAS_FACE_COUNT];      /* owned by libharu */
 	HPDF_FontDef font_def[CANVAS_FACE_COUNT];
 	HPDF_Font font[CANVAS_FACE_COUNT];              /* made on first use */
+	HPDF_UINT16 max_cid[CANVAS_FACE_COUNT];         /* highest code drawn */
 	HPDF_Encoder utf8;
 	struct {                        /* the one-segment cmap of get_font_fast */
 		HPDF_UINT16 end, start, range_offset;
 		HPDF_INT16 delta;
 	} one_seg;
 	HPDF_STATUS first_error;        /* before the canvas exists */
+	int quiet_errors;               /* loading a face: its caller says what failed */
 	HPDF_STATUS first_detail;
 
 	struct pdf_page *pages;
@@ -203,7 +206,7 @@ static void on_error(HPDF_STATUS error_no, HPDF_STATUS detail_no, void *user_dat
 		return;
 	p->first_error = error_no;
 	p->first_detail = detail_no;
-	if (p->canvas)
+	if (p->canvas && !p->quiet_errors)
 		canvas_latch(p->canvas, ERR_INTERNAL,
 			     "cannot make PDF '%s': libharu error 0x%04X (%s), detail %u",
 			     p->path, (unsigned)error_no, hpdf_error_text(error_no),
@@ -500,16 +503,30 @@ static HPDF_UINT16 next_cp(const unsigned char **p)
 	return (HPDF_UINT16)(((s[0] & 0x0f) << 12) | ((s[1] & 0x3f) << 6) | (s[2] & 0x3f));
 }
 
+static int load_face(struct pdf *p, enum canvas_face face, struct err *e);
+
+/* The font definition of a face, read on first need (see load_fonts());
+ * NULL once the canvas has failed. */
+static HPDF_FontDef face_def(struct pdf *p, enum canvas_face face)
+{
+	if (!p->font_def[face] && !canvas_failed(p->canvas))
+		(void)load_face(p, face, NULL);
+	return p->font_def[face];
+}
+
 /* What HPDF_Font_TextWidth computes, without making the font. */
 static double pdf_text_width(void *self, enum canvas_face face, double size,
 			     const char *utf8)
 {
 	struct pdf *p = self;
 	const unsigned char *s = (const unsigned char *)utf8;
+	HPDF_FontDef def = face_def(p, face);
 	long units = 0;
 
+	if (!def)
+		return 0;
 	while (*s)
-		units += HPDF_TTFontDef_GetCharWidth(p->font_def[face], next_cp(&s));
+		units += HPDF_TTFontDef_GetCharWidth(def, next_cp(&s));
 	return (double)units * size / 1000.0;
 }
 
@@ -517,10 +534,13 @@ static struct canvas_font_metrics pdf_font_metrics(void *self, enum canvas_face 
 						   double size)
 {
 	struct pdf *p = self;
-	struct canvas_font_metrics m = {
-		p->font_def[face]->ascent * size / 1000.0,
-		-p->font_def[face]->descent * size / 1000.0,
-	};
+	HPDF_FontDef def = face_def(p, face);
+	struct canvas_font_metrics m = { 0, 0 };
+
+	if (def) {
+		m.ascent = def->ascent * size / 1000.0;
+		m.descent = -def->descent * size / 1000.0;
+	}
 	return m;
 }
 
@@ -611,10 +631,15 @@ static void pdf_text(void *self, double x, double y, double angle_deg,
 	struct pdf_state *s = cur(p);
 	double off = canvas_align_offset(align, pdf_text_width(p, s->face, s->size, utf8));
 	double rad = angle_deg * PI / 180, c = cos(rad), sn = sin(rad);
-	HPDF_Font font = use_font(p, s->face);
+	HPDF_Font font = p->font_def[s->face] ? use_font(p, s->face) : NULL;
 
 	if (!font || HPDF_Page_BeginText(p->page) != HPDF_OK)
 		return;
+	for (const unsigned char *u = (const unsigned char *)utf8; *u;) {
+		HPDF_UINT16 cid = next_cp(&u);     /* the code, and the CID (Identity) */
+		if (cid > p->max_cid[s->face])
+			p->max_cid[s->face] = cid;
+	}
 	HPDF_Page_SetFontAndSize(p->page, font, (HPDF_REAL)s->size);
 	HPDF_Page_SetTextMatrix(p->page, (HPDF_REAL)c, (HPDF_REAL)sn, (HPDF_REAL)-sn,
 				(HPDF_REAL)c, (HPDF_REAL)(x + off * c),
@@ -870,15 +895,19 @@ static void embed_font(struct pdf *p, enum canvas_face face)
 {
 	HPDF_Font font = p->font[face];
 	HPDF_FontDef def = p->font_def[face];
-	HPDF_TTFontDefAttr a = def->attr;
-	HPDF_TTFTable *post = tt_table(a, "post");
+	HPDF_TTFontDefAttr a;
+	HPDF_TTFTable *post;
 	HPDF_UINT32 post_len;
 	HPDF_Dict ff;
 	unsigned char *buf;
 	HPDF_UINT got;
 	size_t size;
 
-	if (!font || def->descriptor || !font->before_write_fn || !a->embedding || !post ||
+	if (!font || !def)
+		return;
+	a = def->attr;
+	post = tt_table(a, "post");
+	if (def->descriptor || !font->before_write_fn || !a->embedding || !post ||
 	    post->length <= 32)
 		return;
 	post_len = post->length;
@@ -906,6 +935,36 @@ static void embed_font(struct pdf *p, enum canvas_face face)
 	free(buf);
 }
 
+/*
+ * libharu writes a CIDToGIDMap entry for every code but the last (131070
+ * bytes a face); a reader maps a CID past the stream's end to glyph 0, and
+ * only codes up to the highest drawn are ever looked up, so the map is cut
+ * just after that one. Same glyphs, some 250 KB less to compress.
+ */
+static void trim_cid_map(struct pdf *p, enum canvas_face face)
+{
+	HPDF_Font font = p->font[face];
+	HPDF_FontAttr attr = font ? font->attr : NULL;
+	HPDF_Dict map;
+	size_t keep = 2 * ((size_t)p->max_cid[face] + 1);
+	unsigned char *buf;
+	HPDF_UINT got;
+
+	if (!attr || !attr->descendant_font)
+		return;
+	map = HPDF_Dict_GetItem(attr->descendant_font, "CIDToGIDMap", HPDF_OCLASS_DICT);
+	if (!map || !map->stream || map->stream->size <= keep)
+		return;
+	buf = xmalloc(keep);
+	got = (HPDF_UINT)keep;
+	if (HPDF_Stream_Seek(map->stream, 0, HPDF_SEEK_SET) == HPDF_OK &&
+	    HPDF_Stream_Read(map->stream, buf, &got) == HPDF_OK && got == keep) {
+		HPDF_MemStream_FreeData(map->stream);
+		HPDF_Stream_Write(map->stream, buf, (HPDF_UINT)keep);
+	}
+	free(buf);
+}
+
 /* ---- finishing ----------------------------------------------------------- */
 
 static int pdf_finish(void *self, struct err *e)
@@ -919,8 +978,10 @@ static int pdf_finish(void *self, struct err *e)
 		return -1;
 	if (p->outline_levels)
 		HPDF_SetPageMode(p->doc, HPDF_PAGE_MODE_USE_OUTLINE);
-	for (int f = 0; f < CANVAS_FACE_COUNT; f++)
+	for (int f = 0; f < CANVAS_FACE_COUNT; f++) {
 		embed_font(p, f);
+		trim_cid_map(p, f);
+	}
 	if (canvas_failed(p->canvas) || HPDF_SaveToStream(p->doc) != HPDF_OK || canvas_failed(p->canvas))
 		return -1;
 	size = HPDF_GetStreamSize(p->doc);
@@ -999,20 +1060,44 @@ static const struct canvas_ops pdf_ops = {
 	.link = pdf_link,
 };
 
-/* Reads the three faces (to embed, once drawn with); see the top of this file. */
+/*
+ * Reads one face's file into libharu (to embed, once drawn with). The error
+ * goes to e, or with e NULL (the canvas exists) is latched into the canvas.
+ */
+static int load_face(struct pdf *p, enum canvas_face face, struct err *e)
+{
+	const char *file = font_set_path(p->fonts, face);
+
+	p->quiet_errors = 1;
+	p->font_name[face] = HPDF_LoadTTFontFromFile(p->doc, file, HPDF_TRUE);
+	if (p->font_name[face])
+		p->font_def[face] = HPDF_GetFontDef(p->doc, p->font_name[face]);
+	p->quiet_errors = 0;
+	if (p->font_name[face] && p->font_def[face])
+		return 0;
+	p->font_def[face] = NULL;
+	if (e)
+		return err_set(e, ERR_IO, "cannot load font '%s' into the PDF: libharu error "
+			       "0x%04X (%s)", file, (unsigned)p->first_error,
+			       hpdf_error_text(p->first_error));
+	canvas_latch(p->canvas, ERR_IO, "cannot load font '%s' into the PDF: libharu error "
+		     "0x%04X (%s)", file, (unsigned)p->first_error,
+		     hpdf_error_text(p->first_error));
+	return -1;
+}
+
+/*
+ * Reads the regular and bold faces now, so that a bad file fails early; the
+ * mono face, which most documents never use, when first measured or drawn
+ * (a bad file then fails the canvas, with the same message). Faces are read
+ * in the same order either way, so libharu's subset tags (HPDFAA+, ...) and
+ * the bytes written do not change.
+ */
 static int load_fonts(struct pdf *p, struct err *e)
 {
-	for (int f = 0; f < CANVAS_FACE_COUNT; f++) {
-		const char *file = font_set_path(p->fonts, f);
-
-		p->font_name[f] = HPDF_LoadTTFontFromFile(p->doc, file, HPDF_TRUE);
-		if (p->font_name[f])
-			p->font_def[f] = HPDF_GetFontDef(p->doc, p->font_name[f]);
-		if (!p->font_name[f] || !p->font_def[f])
-			return err_set(e, ERR_IO, "cannot load font '%s' into the PDF: libharu "
-				       "error 0x%04X (%s)", file, (unsigned)p->first_error,
-				       hpdf_error_text(p->first_error));
-	}
+	for (int f = 0; f < CANVAS_FACE_COUNT; f++)
+		if (f != CANVAS_FACE_MONO && load_face(p, f, e) < 0)
+			return -1;
 	return 0;
 }
 
