@@ -96,6 +96,10 @@ const struct vm *cli_pick_vm(const struct store *st, const char *vm_id, int *cod
  * the data it was made from. */
 int cli_check_output(const struct cli_input *in, const char *out);
 
+/* Reads a time option (--from, --to, --at) in the input's zone and date
+ * order, so call it after cli_load; -1 (printed, naming the option). */
+int cli_parse_time(const struct cli_input *in, const char *name, const char *val, int64_t *out);
+
 /* Matches "--name VALUE" and "--name=VALUE" at argv[*i]; sets *val. */
 int cli_opt_value(int argc, char **argv, int *i, const char *name, const char **val);
 

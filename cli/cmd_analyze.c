@@ -371,9 +371,7 @@ int cmd_analyze(int argc, char **argv)
 	o.from_ms = in.o.from_ms;
 	o.to_ms = in.o.to_ms;
 	if (at_arg) {
-		enum ts_rc rc = ts_parse(&in.o.ts, at_arg, strlen(at_arg), &o.at_ms, NULL);
-		if (rc != TS_OK) {
-			cli_error("cannot read --at '%s': %s", at_arg, ts_strerror(rc));
+		if (cli_parse_time(&in, "--at", at_arg, &o.at_ms) < 0) {
 			store_free(st);
 			cli_input_release(&in);
 			return EXIT_USAGE;

@@ -107,17 +107,6 @@ static int out_kind_of(const char *path, enum out_kind *k)
 	return 0;
 }
 
-static int parse_window_time(const struct cli_input *in, const char *name, const char *s,
-			     int64_t *out)
-{
-	enum ts_rc rc = ts_parse(&in->o.ts, s, strlen(s), out, NULL);
-	if (rc != TS_OK) {
-		cli_error("cannot read %s '%s': %s", name, s, ts_strerror(rc));
-		return -1;
-	}
-	return 0;
-}
-
 /* ---- titles ---------------------------------------------------------------- */
 
 /* What each canonical metric is called in a title. */
@@ -618,8 +607,8 @@ int cmd_chart(int argc, char **argv)
 		goto out;
 	const struct tz *zone = in.zone ? in.zone : tz_utc();
 	int64_t from = vm->first_ms, to = vm->last_ms;
-	if ((o.from_arg && parse_window_time(&in, "--from", o.from_arg, &from) < 0) ||
-	    (o.to_arg && parse_window_time(&in, "--to", o.to_arg, &to) < 0)) {
+	if ((o.from_arg && cli_parse_time(&in, "--from", o.from_arg, &from) < 0) ||
+	    (o.to_arg && cli_parse_time(&in, "--to", o.to_arg, &to) < 0)) {
 		code = EXIT_USAGE;
 		goto out;
 	}

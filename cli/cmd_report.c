@@ -190,9 +190,7 @@ int cmd_report(int argc, char **argv)
 	o.from_ms = in.o.from_ms;
 	o.to_ms = in.o.to_ms;
 	if (at_arg) {
-		enum ts_rc trc = ts_parse(&in.o.ts, at_arg, strlen(at_arg), &o.at_ms, NULL);
-		if (trc != TS_OK) {
-			cli_error("cannot read --at '%s': %s", at_arg, ts_strerror(trc));
+		if (cli_parse_time(&in, "--at", at_arg, &o.at_ms) < 0) {
 			code = EXIT_USAGE;
 			goto done;
 		}

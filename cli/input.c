@@ -85,8 +85,7 @@ int cli_parse_bytes(const char *s, double *out)
 	return -1;
 }
 
-static int parse_time_opt(const struct cli_input *in, const char *name, const char *val,
-			  int64_t *out)
+int cli_parse_time(const struct cli_input *in, const char *name, const char *val, int64_t *out)
 {
 	enum ts_rc rc = ts_parse(&in->o.ts, val, strlen(val), out, NULL);
 	if (rc != TS_OK) {
@@ -195,9 +194,9 @@ int cli_load(struct cli_input *in, struct store **out)
 			return cli_fail(&e);
 		in->o.ts.zone = in->zone;
 	}
-	if (in->from_arg && parse_time_opt(in, "--from", in->from_arg, &in->o.from_ms) < 0)
+	if (in->from_arg && cli_parse_time(in, "--from", in->from_arg, &in->o.from_ms) < 0)
 		return EXIT_USAGE;
-	if (in->to_arg && parse_time_opt(in, "--to", in->to_arg, &in->o.to_ms) < 0)
+	if (in->to_arg && cli_parse_time(in, "--to", in->to_arg, &in->o.to_ms) < 0)
 		return EXIT_USAGE;
 	if (in->o.from_ms > in->o.to_ms) {
 		cli_error("--from is after --to; give the window's start first");
