@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #include "importers/import.h"
-#include "report/tz.h"
+#include "tests/fuzz/fuzz_opts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,32 +30,11 @@ static void one(const uint8_t *data, size_t size, const struct import_opts *o)
 	store_free(st);
 }
 
-/* Europe/Paris, for its clock changes (else a fixed +02:00), loaded once and
- * kept for the process: the fuzzer's only state. */
-static const struct tz *zone(void)
-{
-	static struct tz *z;
-	static int tried;
-	if (!tried) {
-		struct err e = ERR_INIT;
-		tried = 1;
-		if (tz_load(&z, "Europe/Paris", &e) < 0)
-			(void)tz_load(&z, "+02:00", &e);
-	}
-	return z;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct import_opts plain = IMPORT_OPTS_INIT;
 	one(data, size, &plain);
-	struct import_opts all = IMPORT_OPTS_INIT;
-	all.vm = "vm1";
-	all.default_vm = "vm1";
-	all.ts.order = TS_ORDER_DMY;
-	all.from_ms = 0;
-	all.to_ms = 4102444800000LL;   /* 2100-01-01 */
-	all.ts.zone = zone();
+	struct import_opts all = fuzz_all_opts();
 	one(data, size, &all);
 	return 0;
 }
