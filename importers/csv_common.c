@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #ifndef CSV_CHUNK   /* the fuzzers build with tiny chunks to hit every boundary */
 #define CSV_CHUNK      (256 * 1024)     /* bytes read and parsed at a time */
@@ -364,6 +365,8 @@ static unsigned char header_sep(const char *s, size_t n)
 	return comma ? ',' : semi ? ';' : tab ? '\t' : ',';
 }
 
+static void set_classes(struct csv_reader *r);
+
 /* Looks at the first bytes: a BOM to skip, UTF-16 or binary data, the
  * separator. The bytes to skip, or -1 after csv_fail. */
 static long sniff(struct csv_reader *r, const char *buf, size_t len)
@@ -399,6 +402,7 @@ static long sniff(struct csv_reader *r, const char *buf, size_t len)
 	}
 	r->sep = header_sep(s, n);
 	csv_set_delim(&r->p, r->sep);
+	set_classes(r);
 	return (long)skip;
 }
 
@@ -549,6 +553,160 @@ static void decide_date_order(struct csv_reader *r, const char *buf, size_t len)
 	}
 }
 
+/* ---- the plain rows, without libcsv ------------------------------------ */
+
+/*
+ * libcsv reads a byte at a time through a state machine and copies every
+ * field into its buffer: some 40 instructions a byte, a third of a 30-day
+ * report. Most rows of an export hold no quote, or only quotes around whole
+ * fields; csv_plain_row() splits such a row where it lies in the chunk and
+ * calls the same field and row callbacks with what libcsv would have given
+ * (see libcsv.c, csv_parse, options 0 and CSV_REPALL_NL):
+ *
+ *   - a row ends at the first CR or LF; blanks (space, tab unless tab is the
+ *     separator) before a field are skipped, and after an unquoted one
+ *     dropped; a line of blanks ends a row that has no field;
+ *   - "..." around a field is removed, with blanks before the opening and
+ *     after the closing quote; inside it the separator is text.
+ *
+ * Any other row (a doubled quote, a quote inside an unquoted field, text
+ * after a closing quote, a line break inside quotes), and a row the chunk
+ * cuts, goes to libcsv, one line at a time until libcsv is between rows
+ * again. A differential test (test_csv_import.c) holds the two to the same
+ * callbacks on random bytes.
+ */
+
+/* libcsv's state between rows (libcsv.c, ROW_NOT_BEGUN) */
+#define LIBCSV_ROW_NOT_BEGUN 0
+/* fields a plain row is split into before its callbacks run; a wider row
+ * goes to libcsv */
+#define CSV_PLAIN_FIELDS 512
+
+static int plain_enabled = 1;
+static size_t chunk_size = CSV_CHUNK;
+
+void csv_set_plain_rows(int on)
+{
+	plain_enabled = on;
+}
+
+void csv_set_chunk(size_t bytes)
+{
+	chunk_size = bytes ? bytes : CSV_CHUNK;
+}
+
+static inline int is_row_end(unsigned char c)
+{
+	return c == '\r' || c == '\n';
+}
+
+/* What each byte is to a plain row: r->cls[c], set up with the separator. */
+enum { C_TEXT, C_BLANK, C_SEP, C_END, C_QUOTE };
+
+static void set_classes(struct csv_reader *r)
+{
+	memset(r->cls, C_TEXT, sizeof(r->cls));
+	r->cls[' '] = r->cls['\t'] = C_BLANK;
+	r->cls['\r'] = r->cls['\n'] = C_END;
+	r->cls['"'] = C_QUOTE;
+	r->cls[r->sep] = C_SEP;
+}
+
+/*
+ * Splits the row at s[0..len) into f (start, length pairs) and *term (its
+ * CR or LF). The bytes up to and including the row end, or 0 when libcsv
+ * must read it (see above), or when no LF is in s. Every loop below stops
+ * at the LF at the latest, so none needs to look at len.
+ */
+static size_t split_plain_row(const unsigned char *cls, const char *s, size_t len,
+			      struct scan_field *f, size_t *nf, int *term)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+	int field_open = 0;   /* after a separator: a field follows, even empty */
+
+	if (!memchr(s, '\n', len))
+		return 0;
+	for (;;) {
+		while (cls[*p] == C_BLANK)
+			p++;
+		if (cls[*p] == C_END) {
+			if (field_open) {
+				f[n].s = (const char *)p;
+				f[n++].len = 0;
+			}
+			break;
+		}
+		if (n == CSV_PLAIN_FIELDS)
+			return 0;
+		const unsigned char *start = p, *stop;
+		if (*p == '"') {
+			start = ++p;
+			while (cls[*p] != C_QUOTE && cls[*p] != C_END)
+				p++;
+			if (*p != '"')
+				return 0;   /* a line break inside quotes */
+			stop = p++;
+			while (cls[*p] == C_BLANK)
+				p++;
+			if (cls[*p] != C_SEP && cls[*p] != C_END)
+				return 0;   /* "" or text after the closing quote */
+		} else {
+			while (cls[*p] <= C_BLANK)
+				p++;
+			if (*p == '"')
+				return 0;
+			stop = p;
+			while (stop > start && cls[stop[-1]] == C_BLANK)
+				stop--;
+		}
+		f[n].s = (const char *)start;
+		f[n++].len = (size_t)(stop - start);
+		if (cls[*p] != C_SEP)
+			break;
+		p++;
+		field_open = 1;
+	}
+	*nf = n;
+	*term = *p;
+	return (size_t)(p + 1 - (const unsigned char *)s);
+}
+
+/* Hands the plain rows at the start of buf[0..len) to the callbacks: the
+ * bytes read (0 when the first row is not plain). */
+static size_t plain_rows(struct csv_reader *r, const char *buf, size_t len)
+{
+	struct scan_field f[CSV_PLAIN_FIELDS];
+	size_t off = 0, nf, used;
+	int term, scan_nl = r->scan_nl;
+
+	r->scan_nl = 0;   /* no field here holds a line break */
+	while (off < len && !r->failed &&
+	       (used = split_plain_row(r->cls, buf + off, len - off, f, &nf, &term)) > 0) {
+		r->through = r->fed + off + used;
+		for (size_t i = 0; i < nf && !r->failed; i++)
+			r->on_field((void *)f[i].s, f[i].len, r);
+		row_ended(term, r);
+		off += used;
+	}
+	r->scan_nl = scan_nl;
+	return off;
+}
+
+/* Gives buf[0..len) to libcsv; -1 after csv_fail. */
+static int libcsv_part(struct csv_reader *r, const char *buf, size_t len)
+{
+	size_t done = csv_parse(&r->p, buf, len, r->on_field, row_ended, r);
+	if (r->failed)
+		return -1;
+	if (done < len) {
+		csv_fail(r, ERR_INTERNAL, r->line, NULL, "cannot read '%s' line %ld: libcsv: %s",
+			 r->name, r->line, csv_strerror(csv_error(&r->p)));
+		return -1;
+	}
+	return 0;
+}
+
 static int feed(struct csv_reader *r, const char *buf, size_t len)
 {
 	if (!r->started) {
@@ -562,15 +720,28 @@ static int feed(struct csv_reader *r, const char *buf, size_t len)
 	if (!len)
 		return 0;
 	r->scan_nl = r->p.quoted || memchr(buf, '"', len) != NULL;
-	size_t done = csv_parse(&r->p, buf, len, r->on_field, row_ended, r);
-	r->fed += len;
-	if (r->failed)
-		return -1;
-	if (done < len) {
-		csv_fail(r, ERR_INTERNAL, r->line, NULL, "cannot read '%s' line %ld: libcsv: %s",
-			 r->name, r->line, csv_strerror(csv_error(&r->p)));
-		return -1;
+	for (size_t off = 0; off < len;) {
+		if (plain_enabled && r->p.pstate == LIBCSV_ROW_NOT_BEGUN && !r->p.entry_pos) {
+			off += plain_rows(r, buf + off, len - off);
+			if (r->failed)
+				return -1;
+			if (off == len)
+				break;
+		}
+		/* libcsv: the next line, or with the plain rows off the rest */
+		size_t n = len - off;
+		if (plain_enabled) {
+			const char *p = buf + off, *end = buf + len;
+			while (p < end && !is_row_end((unsigned char)*p))
+				p++;
+			n = p < end ? (size_t)(p + 1 - (buf + off)) : len - off;
+		}
+		r->through = r->fed + off + n;
+		if (libcsv_part(r, buf + off, n) < 0)
+			return -1;
+		off += n;
 	}
+	r->fed += len;
 	if (r->p.entry_pos > CSV_FIELD_MAX) {
 		long line = row_line(r);
 		csv_fail(r, ERR_LIMIT, line, NULL,
@@ -613,9 +784,10 @@ static int finish(struct csv_reader *r)
 
 int csv_read_buffer(struct csv_reader *r, const char *buf, size_t len)
 {
+	r->total = len;
 	decide_date_order(r, buf, len);
-	for (size_t off = 0; off < len; off += CSV_CHUNK)
-		if (feed(r, buf + off, len - off < CSV_CHUNK ? len - off : CSV_CHUNK) < 0)
+	for (size_t off = 0; off < len; off += chunk_size)
+		if (feed(r, buf + off, len - off < chunk_size ? len - off : chunk_size) < 0)
 			return -1;
 	return finish(r);
 }
@@ -623,8 +795,11 @@ int csv_read_buffer(struct csv_reader *r, const char *buf, size_t len)
 int csv_read_stream(struct csv_reader *r, FILE *f)
 {
 	char *buf = xmalloc(CSV_CHUNK);
-	int rc = 0;
+	int rc = 0, fd = fileno(f);
+	struct stat sb;
 	size_t n;
+	if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0)
+		r->total = (size_t)sb.st_size;
 	if (r->ts.order == TS_ORDER_AUTO) {
 		/* the first bytes, to decide the date order, then read as chunks */
 		char *head = xmalloc(CSV_ORDER_BYTES);

@@ -146,6 +146,7 @@ struct csv_reader {
 	int failed;                  /* e is filled: read nothing more */
 	int header_done;             /* set by the importer: rows follow */
 	unsigned char sep;           /* ',' ';' or '\t', once the first bytes are seen */
+	unsigned char cls[256];      /* what each byte is to a plain row (csv_common.c) */
 
 	/* position */
 	long line;                   /* physical line of the next byte, 1-based */
@@ -155,7 +156,9 @@ struct csv_reader {
 	size_t col;                  /* fields seen in this row */
 	size_t row_bytes;            /* their bytes */
 	int started;                 /* the first bytes were looked at */
-	size_t fed;                  /* bytes given to libcsv */
+	size_t fed;                  /* bytes of the input read, BOM aside */
+	size_t through;              /* ... up to the end of the row being read */
+	size_t total;                /* the input's size, or 0 when unknown */
 
 	/* the header's names, blanks and line breaks trimmed */
 	char **names;
@@ -181,6 +184,11 @@ void csv_reader_init(struct csv_reader *r, struct store *st, const char *name,
  * checks its end; 0, or -1 with r->e filled. Call one of them once. */
 int csv_read_buffer(struct csv_reader *r, const char *buf, size_t len);
 int csv_read_stream(struct csv_reader *r, FILE *f);
+
+/* For tests: 0 makes libcsv read every row (see csv_common.c, the plain
+ * rows); csv_read_buffer's chunks of `bytes` (0: the default). */
+void csv_set_plain_rows(int on);
+void csv_set_chunk(size_t bytes);
 
 /* Frees what the reader holds (not r itself). */
 void csv_reader_release(struct csv_reader *r);
