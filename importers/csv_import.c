@@ -570,10 +570,30 @@ static struct vm *row_vm(struct ctx *x, long line)
 	return x->vm;
 }
 
+/*
+ * A full series that will go on growing: its share of the file so far says
+ * how many samples the rest holds (each series of an export takes about the
+ * same part of every stretch of it), so room for them is made at once
+ * rather than by doubling, and the copies and untouched halves of doubling
+ * are saved. Never more than 8 times the room it had, so that a window
+ * (--from/--to) that ends early costs little.
+ */
+static void reserve_ahead(const struct csv_reader *r, struct series *s)
+{
+	if (s->cap < 256 || !r->total || !r->through || r->through >= r->total)
+		return;
+	double est = (double)s->n * ((double)r->total / (double)r->through);
+	size_t want = est > (double)(8 * s->cap) ? 8 * s->cap : (size_t)est + (size_t)est / 32 + 16;
+	if (want > 2 * s->cap)
+		(void)series_reserve(s, want);   /* else doubling, as always */
+}
+
 /* Appends one sample with its diagnostics; -1 after a fatal error. */
 static int append(struct ctx *x, struct series *s, double v, long line, const char *column)
 {
 	struct csv_reader *r = &x->r;
+	if (s->n == s->cap)
+		reserve_ahead(r, s);
 	int rc = series_append(s, x->row_t, v);
 	if (rc == 0)
 		return 0;

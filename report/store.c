@@ -231,20 +231,26 @@ void vm_add_event(struct vm *vm, int64_t t_ms, enum event_kind kind, const char 
 	ev->message = xstrdup(message ? message : "");
 }
 
-int series_grow_(struct series *s)
+int series_reserve(struct series *s, size_t want)
 {
 	struct store *st = s->vm->store;
-	size_t want = s->cap ? s->cap * 2 : 256;
-	if (st->n_samples + (want - s->cap) > STORE_MAX_SAMPLES) {
-		want = s->cap + 1;
-		if (st->n_samples + 1 > STORE_MAX_SAMPLES)
-			return -1;
-	}
+	if (want <= s->cap)
+		return 0;
+	if (st->n_samples + (want - s->cap) > STORE_MAX_SAMPLES)
+		return -1;
 	st->n_samples += want - s->cap;
 	s->t_ms = xrealloc(s->t_ms, want * sizeof(*s->t_ms));
 	s->v = xrealloc(s->v, want * sizeof(*s->v));
 	s->cap = want;
 	return 0;
+}
+
+int series_grow_(struct series *s)
+{
+	size_t want = s->cap ? s->cap * 2 : 256;
+	if (series_reserve(s, want) == 0)
+		return 0;
+	return series_reserve(s, s->cap + 1);
 }
 
 int store_limit_err(struct err *e)

@@ -190,6 +190,9 @@ void vm_add_event(struct vm *vm, int64_t t_ms, enum event_kind kind,
 
 /* Grows s by one sample; -1 only past STORE_MAX_SAMPLES (see store_limit_err). */
 int series_grow_(struct series *s);
+/* Makes room for `want` samples in all (an importer that can tell how many
+ * will come saves the copies of doubling); -1 past STORE_MAX_SAMPLES. */
+int series_reserve(struct series *s, size_t want);
 /*
  * Appends one sample. Returns 0, 1 when t_ms is earlier than the previous
  * sample of this series (kept: store_finish sorts; the caller may diagnose
