@@ -295,10 +295,15 @@ static int contains_ci(const char *hay, const char *needle)
 
 /* ===== views ================================================================ */
 
+/* A signal: n samples at t with values v. Borrowed from a series of the
+ * store (wt, wv NULL: a view costs no copy), or its own (wt, wv: the same
+ * arrays, writable, freed by sig_release). */
 struct sig {
 	size_t n;
-	int64_t *t;
-	double *v;
+	const int64_t *t;
+	const double *v;
+	int64_t *wt;
+	double *wv;
 };
 
 struct run {
@@ -341,30 +346,39 @@ static double *scratch(struct ctx *c, size_t n)
 static void sig_alloc(struct sig *s, size_t n)
 {
 	s->n = 0;
-	s->t = n ? xmalloc(n * sizeof(*s->t)) : NULL;
-	s->v = n ? xmalloc(n * sizeof(*s->v)) : NULL;
+	s->t = s->wt = n ? xmalloc(n * sizeof(*s->wt)) : NULL;
+	s->v = s->wv = n ? xmalloc(n * sizeof(*s->wv)) : NULL;
+}
+
+/* out shows what `from` shows, borrowed: from (and what it borrows) must outlive it. */
+static void sig_borrow(struct sig *out, const struct sig *from)
+{
+	out->n = from->n;
+	out->t = from->t;
+	out->v = from->v;
+	out->wt = NULL;
+	out->wv = NULL;
 }
 
 static void sig_release(struct sig *s)
 {
-	free(s->t);
-	free(s->v);
-	s->t = NULL;
-	s->v = NULL;
-	s->n = 0;
+	free(s->wt);
+	free(s->wv);
+	memset(s, 0, sizeof(*s));
 }
 
+/* The samples of se in the analysis window, borrowed (no series: none). */
 static void view_copy(const struct ctx *c, const struct series *se, struct sig *out)
 {
 	size_t lo = 0, hi = 0;
+	memset(out, 0, sizeof(*out));
 	if (se)
 		series_range(se, c->from, c->to, &lo, &hi);
-	sig_alloc(out, hi - lo);
 	if (hi > lo) {
-		memcpy(out->t, se->t_ms + lo, (hi - lo) * sizeof(int64_t));
-		memcpy(out->v, se->v + lo, (hi - lo) * sizeof(double));
+		out->t = se->t_ms + lo;
+		out->v = se->v + lo;
+		out->n = hi - lo;
 	}
-	out->n = hi - lo;
 }
 
 /* The sample of s at t (within tol), moving *pos forward: callers walk t up. */
@@ -410,8 +424,8 @@ static void view_sum(const struct ctx *c, const struct sig *a, const struct sig 
 		double w = 0;
 		if (b->n && !value_at(b, &pos, a->t[i], c->iv / 2, &w))
 			continue;
-		out->t[out->n] = a->t[i];
-		out->v[out->n++] = a->v[i] + w;
+		out->wt[out->n] = a->t[i];
+		out->wv[out->n++] = a->v[i] + w;
 	}
 }
 
@@ -473,10 +487,10 @@ static void build_cpu_views(struct ctx *c)
 				continue;
 			double others = got > 1 ? (sum - top) / (double)(got - 1) : 0;
 			size_t j = mean->n;
-			mean->t[j] = mx->t[j] = pin->t[j] = tl->t[i];
-			mean->v[j] = sum / (double)got;
-			mx->v[j] = top;
-			pin->v[j] = got > 1 && top >= T.cpu_busy_pct && others <= T.cpu_others_max_pct;
+			mean->wt[j] = mx->wt[j] = pin->wt[j] = tl->t[i];
+			mean->wv[j] = sum / (double)got;
+			mx->wv[j] = top;
+			pin->wv[j] = got > 1 && top >= T.cpu_busy_pct && others <= T.cpu_others_max_pct;
 			mean->n = mx->n = pin->n = j + 1;
 		}
 		free(pos);
@@ -484,32 +498,27 @@ static void build_cpu_views(struct ctx *c)
 		const struct sig *tot = &c->s[SIG_CPU_TOTAL];
 		sig_alloc(mean, tot->n);
 		for (size_t i = 0; i < tot->n; i++) {
-			mean->t[i] = tot->t[i];
-			mean->v[i] = tot->v[i] / c->vcpus;
+			mean->wt[i] = tot->t[i];
+			mean->wv[i] = tot->v[i] / c->vcpus;
 		}
 		mean->n = tot->n;
-		if (c->vcpus == 1) {
-			sig_alloc(mx, tot->n);
-			memcpy(mx->t, tot->t, tot->n * sizeof(int64_t));
-			memcpy(mx->v, tot->v, tot->n * sizeof(double));
-			mx->n = tot->n;
-		}
+		if (c->vcpus == 1)
+			sig_borrow(mx, tot);
 	}
 }
 
 static void build_mem_views(struct ctx *c)
 {
 	const struct vm *vm = c->vm;
-	struct sig total = { 0, NULL, NULL };
+	struct sig total = { 0 };
 	view_copy(c, vm_find_series(vm, "mem.used_bytes"), &c->s[SIG_MEM_USED]);
 	view_copy(c, vm_find_series(vm, "swap.used_bytes"), &c->s[SIG_SWAP]);
 	/* The size at each sample: mem.total_bytes if exported (a resize shows
 	 * there), else the declared capacity. Read over the whole history. */
 	const struct series *ts = vm_find_series(vm, "mem.total_bytes");
 	if (ts && ts->n) {
-		sig_alloc(&total, ts->n);
-		memcpy(total.t, ts->t_ms, ts->n * sizeof(int64_t));
-		memcpy(total.v, ts->v, ts->n * sizeof(double));
+		total.t = ts->t_ms;
+		total.v = ts->v;
 		total.n = ts->n;
 	}
 	const struct sig *used = &c->s[SIG_MEM_USED];
@@ -522,8 +531,8 @@ static void build_mem_views(struct ctx *c)
 			value_before(&total, &pos, used->t[i], &tot);
 		if (!(tot > 0))
 			continue;
-		pct->t[pct->n] = used->t[i];
-		pct->v[pct->n++] = 100.0 * used->v[i] / tot;
+		pct->wt[pct->n] = used->t[i];
+		pct->wv[pct->n++] = 100.0 * used->v[i] / tot;
 	}
 	c->mem_total_at_onset = NAN;   /* set once the onset is known */
 	view_sum(c, used, &c->s[SIG_SWAP], &c->s[SIG_MEM_DEMAND]);
@@ -572,12 +581,7 @@ static void build_views(struct ctx *c)
 	const struct sig *src = c->s[SIG_NET_TX].n ? &c->s[SIG_NET_TX] : &c->s[SIG_NET_RX];
 	c->tput_metric = c->s[SIG_NET_TX].n ? "net.tx_bytes_per_s" :
 			 c->s[SIG_NET_RX].n ? "net.rx_bytes_per_s" : "";
-	sig_alloc(&c->s[SIG_TPUT], src->n);
-	if (src->n) {
-		memcpy(c->s[SIG_TPUT].t, src->t, src->n * sizeof(int64_t));
-		memcpy(c->s[SIG_TPUT].v, src->v, src->n * sizeof(double));
-	}
-	c->s[SIG_TPUT].n = src->n;
+	sig_borrow(&c->s[SIG_TPUT], src);
 }
 
 /* ===== statistics over views ================================================ */
@@ -2480,7 +2484,7 @@ static void set_incident(struct ctx *c, const struct run *run, int hint_used)
 {
 	struct analysis *a = c->a;
 	struct incident *in = &a->incident;
-	static const struct sig none = { 0, NULL, NULL };
+	static const struct sig none = { 0 };
 	const struct sig *s = run->sig < SIG_COUNT ? &c->s[run->sig] : &none;
 	a->has_incident = 1;
 	c->onset = run->t0;
