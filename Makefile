@@ -19,7 +19,7 @@ BUILD_DIR ?= $(if $(filter ON,$(SANITIZE)),build-asan,build)
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 DEPS := cmake make gcc pkg-config python3 libsqlite3-dev sqlite3 libcairo2-dev \
-	libhpdf-dev libcsv-dev libcmark-dev libcmocka-dev libfontconfig-dev fonts-dejavu-core \
+	libhpdf-dev libcsv-dev libcmark-dev libcmocka-dev libfontconfig-dev libfreetype-dev fonts-dejavu-core \
 	tzdata poppler-utils qpdf
 
 SAMPLE_OUT ?= seed-postmortem.pdf
