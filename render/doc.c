@@ -49,6 +49,7 @@ struct block {
 	char *values[DOC_MAX_FIGURES], *labels[DOC_MAX_FIGURES];
 	size_t n_fig;
 	double height;              /* chart, spacer */
+	double max_height;          /* chart: grows into its page's room up to this; 0: fixed */
 	char *name;                 /* chart */
 	doc_draw_fn fn;
 	void *ctx;
@@ -224,6 +225,13 @@ void doc_chart(struct doc *d, double height_pt, const char *name, doc_draw_fn fn
 	b->ctx = ctx;
 }
 
+void doc_chart_fill(struct doc *d, double height_pt, double max_pt, const char *name,
+		    doc_draw_fn fn, void *ctx)
+{
+	doc_chart(d, height_pt, name, fn, ctx);
+	d->b[d->n - 1].max_height = max_pt > height_pt ? max_pt : 0;
+}
+
 void doc_spacer(struct doc *d, double pt)
 {
 	add_block(d, B_SPACER)->height = pt;
@@ -252,6 +260,7 @@ struct item {
 	enum canvas_align align;
 	char *text;                 /* I_TEXT, I_OUTLINE title, I_CHART name */
 	const struct block *chart;
+	double grow;                /* I_CHART: how much taller it may become (fill) */
 	const struct canvas_image *img;
 	unsigned level;
 };
@@ -916,6 +925,7 @@ static void lay_blocks(struct lay *L, double page_content_h)
 			it->w = L->width;
 			it->h = h;
 			it->chart = b;
+			it->grow = b->max_height > h ? b->max_height - h : 0;
 			it->text = xstrdup(b->name);
 			break;
 		}
@@ -949,6 +959,32 @@ static void place(struct ilist *page, const struct unit *u, double y)
 		it->y += y;
 		if (it->text)
 			it->text = xstrdup(it->text);
+	}
+}
+
+/*
+ * The charts of a page that fill (doc_chart_fill) share the room left empty
+ * at its bottom: each grows by its share, at most by its own allowance, and
+ * whatever comes after it on the page moves down as much. The page keeps
+ * every box it had: nothing moves to another page.
+ */
+static void fill_page(struct ilist *pg, double room)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < pg->n; i++)
+		n += pg->it[i].kind == I_CHART && pg->it[i].grow > 0;
+	double shift = 0;
+	for (size_t i = 0; i < pg->n; i++) {
+		struct item *it = &pg->it[i];
+		it->y += shift;
+		if (it->kind != I_CHART || it->grow <= 0)
+			continue;
+		double g = room > 0 ? fmin(it->grow, room / (double)n) : 0;
+		n--;
+		it->h += g;
+		it->grow = 0;
+		room -= g;
+		shift += g;
 	}
 }
 
@@ -1053,6 +1089,7 @@ int doc_layout(const struct doc *d, struct canvas *c, struct doc_layout **out, s
 				brk = 1;
 		}
 		if (brk) {
+			fill_page(&l->pages[l->n_pages - 1], bottom - y);
 			if (l->n_pages >= DOC_MAX_PAGES) {
 				rc = err_set(e, ERR_LIMIT, "the document needs more than %d pages",
 					     DOC_MAX_PAGES);
@@ -1076,6 +1113,8 @@ int doc_layout(const struct doc *d, struct canvas *c, struct doc_layout **out, s
 		y += gap + u->h;
 		fresh = 0;
 	}
+	if (rc == 0)
+		fill_page(&l->pages[l->n_pages - 1], bottom - y);
 	for (size_t i = 0; i < L->n_units; i++)
 		ilist_free(&L->units[i].items);
 	free(L->units);

@@ -10,7 +10,8 @@
  * hyphenless; a word longer than a line is broken between characters),
  * paginates (headings keep with what follows; a heading, up to three
  * paragraphs under it and the chart after them stay on one page; a table's
- * header row is repeated on every page it spans; a chart is never split), adds the
+ * header row is repeated on every page it spans; a chart is never split; a chart
+ * that fills takes the room left at the bottom of its page), adds the
  * running header and footer ("Page N of M" once M is known), and returns
  * positioned boxes that doc_layout_dump() prints as text for golden tests.
  * doc_render() draws them, with an outline entry per heading.
@@ -118,6 +119,16 @@ void doc_figures(struct doc *d, size_t n, const char *const *values,
 		 const char *const *labels);
 /* A chart box of the full text width; `name` identifies it in dumps. */
 void doc_chart(struct doc *d, double height_pt, const char *name, doc_draw_fn fn, void *ctx);
+/*
+ * A chart box that fills its page: paginated at height_pt like any chart,
+ * then made taller by the room its page leaves empty at the bottom, up to
+ * max_pt; what follows it on that page moves down with it. It never pushes
+ * anything to another page. Charts that fill one page share its room.
+ *
+ *   doc_chart_fill(d, 250, 0.9 * text_width, "cause", draw_cause, ctx);
+ */
+void doc_chart_fill(struct doc *d, double height_pt, double max_pt, const char *name,
+		    doc_draw_fn fn, void *ctx);
 void doc_spacer(struct doc *d, double pt);
 void doc_rule(struct doc *d);
 void doc_page_break(struct doc *d);

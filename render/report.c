@@ -46,7 +46,7 @@ static const char *const schema_values[] = {
 	"rose", "has_incident_range", "check", "typical", "peak", "typical_pct", "peak_pct",
 	"has_capacity", "end_in_gap", "during_incident", "swap_peak", "has_swap", "read_peak",
 	"write_peak", "received_peak", "received_typical", "pinned", "one_vcpu", "p95",
-	"has_p95", "swap_used",
+	"has_p95", "swap_used", "cause_shows_symptom", "shows_symptom",
 	NULL
 };
 
@@ -54,7 +54,7 @@ static const char *const schema_lists[] = { "evidence", "ruled_out", "sources", 
 
 static const char *const chart_ids[] = { "cause", "symptom", "cpu", "memory", "disk", "network",
 					  "steal", NULL };
-static const char *const chart_flags[] = { "small", NULL };
+static const char *const chart_flags[] = { "small", "fill", NULL };
 static const char *const table_ids[] = { "timeline", "recommendations", "sources", NULL };
 
 static const struct template_directive schema_directives[] = {
@@ -151,6 +151,31 @@ static const struct chart_def chart_defs[] = {
 	{ "symptom", { "net.tx_bytes_per_s", "net.rx_bytes_per_s" },
 	  { CHART_LINE, CHART_LINE }, AXIS_BYTES_PER_S, 0, NAN },
 };
+
+static const struct chart_def *find_def(const char *id)
+{
+	for (size_t i = 0; i < sizeof(chart_defs) / sizeof(*chart_defs); i++)
+		if (!strcmp(chart_defs[i].id, id))
+			return &chart_defs[i];
+	return NULL;
+}
+
+/*
+ * Two charts show the same thing: the same series (every chart of a report
+ * has the same window). The network's chart is the symptom's.
+ */
+static int same_chart(const struct chart_def *x, const struct chart_def *y)
+{
+	if (!x || !y || x->per_vcpu != y->per_vcpu)
+		return 0;
+	for (size_t i = 0; i < 4; i++) {
+		if (!x->metrics[i] != !y->metrics[i])
+			return 0;
+		if (x->metrics[i] && strcmp(x->metrics[i], y->metrics[i]))
+			return 0;
+	}
+	return 1;
+}
 
 /* ---- the report ---------------------------------------------------------------------- */
 
@@ -753,6 +778,14 @@ static const struct resource_result *cause_result(const struct analysis *a)
 	return analysis_resource(a, a->bottleneck);
 }
 
+/* The chart a template's chart ID draws: "cause" is its resource's, else the symptom's. */
+static const char *chart_def_id(const struct analysis *a, const char *id)
+{
+	if (strcmp(id, "cause") != 0)
+		return id;
+	return cause_result(a) ? analysis_resource_name(a->bottleneck) : "symptom";
+}
+
 /* The figure that shows how far the cause ran out: growth, else peak, else change. */
 static const struct evidence *peak_evidence(const struct resource_result *rr)
 {
@@ -1100,6 +1133,15 @@ static int set_values(struct report *r, struct err *e)
 		strbuf_release(&sb);
 	}
 
+	/*
+	 * Charts that would show the same series: the cause's is the symptom's
+	 * when the network ran out or nothing did, and so is the network's in
+	 * ruled_out. The template draws each once and refers to it after.
+	 */
+	const struct chart_def *symptom_chart = find_def("symptom");
+	tvals_flag(v, "cause_shows_symptom",
+		   same_chart(find_def(chart_def_id(a, "cause")), symptom_chart));
+
 	/* every other resource: its verdict and its evidence */
 	for (size_t i = 0; i < ANALYSIS_N_RESOURCES; i++) {
 		const struct resource_result *rr = &a->resources[i];
@@ -1113,6 +1155,8 @@ static int set_values(struct report *r, struct err *e)
 		free(name);
 		free(title);
 		tvals_flag(it, "consequence", rr->verdict == VERDICT_CONSEQUENCE);
+		tvals_flag(it, "shows_symptom",
+			   same_chart(find_def(analysis_resource_name(rr->resource)), symptom_chart));
 		/* the resource whose fall is the symptom: network, when throughput fell */
 		int symptom = a->has_incident && a->incident.kind == SYMPTOM_THROUGHPUT_DROP &&
 			      rr->resource == RESOURCE_NETWORK && rr->verdict == VERDICT_RULED_OUT;
@@ -1481,6 +1525,18 @@ static int draw_chart(void *ctx, struct canvas *cv, double x, double y, double w
 		canvas_set_fill(cv, canvas_rgb(0x999999));
 		canvas_set_font(cv, CANVAS_FACE_REGULAR, 8);
 		canvas_text(cv, x + w / 2, y + h / 2, CANVAS_ALIGN_CENTER, c->name);
+		/* what it would draw, for tests: "shows METRIC... from T to T" */
+		struct strbuf sb = STRBUF_INIT;
+		char t1[64], t2[64];
+		strbuf_addstr(&sb, "shows");
+		for (size_t i = 0; i < c->spec.n_series; i++)
+			if (c->spec.series[i].s)
+				strbuf_addf(&sb, " %s", c->spec.series[i].s->metric);
+		ts_format(t1, sizeof(t1), "%FT%TZ", c->spec.from_ms, NULL);
+		ts_format(t2, sizeof(t2), "%FT%TZ", c->spec.to_ms, NULL);
+		strbuf_addf(&sb, " from %s to %s", t1, t2);
+		canvas_text(cv, x + w / 2, y + h / 2 + 10, CANVAS_ALIGN_CENTER, sb.buf);
+		strbuf_release(&sb);
 		return 0;
 	}
 	struct text_measure m = text_measure_canvas(cv);
@@ -1492,21 +1548,20 @@ static int draw_chart(void *ctx, struct canvas *cv, double x, double y, double w
 	return 0;
 }
 
-static const struct chart_def *find_def(const char *id)
-{
-	for (size_t i = 0; i < sizeof(chart_defs) / sizeof(*chart_defs); i++)
-		if (!strcmp(chart_defs[i].id, id))
-			return &chart_defs[i];
-	return NULL;
-}
+/*
+ * A chart that fills ({{chart cause fill}}) is paginated at most this tall,
+ * so that a crowded page one still holds it, and grows into the room left
+ * on its page up to FILL_MAX_ASPECT times the text width: taller, a time
+ * axis reads as a column.
+ */
+#define FILL_MIN_PT 240
+#define FILL_MAX_ASPECT 0.9
 
-static int add_chart(struct report *r, const char *id, int small, struct err *e)
+static int add_chart(struct report *r, const char *id, int small, int fill, struct err *e)
 {
 	const struct analysis *a = r->a;
 	int cause = !strcmp(id, "cause");
-	const char *def_id = id;
-	if (cause)
-		def_id = cause_result(a) ? analysis_resource_name(a->bottleneck) : "symptom";
+	const char *def_id = chart_def_id(a, id);
 	const struct chart_def *def = find_def(def_id);
 	if (!def)
 		return err_set(e, ERR_INTERNAL, "no chart for '%s'", def_id);
@@ -1656,7 +1711,13 @@ static int add_chart(struct report *r, const char *id, int small, struct err *e)
 		tvals_free(s);
 	}
 	double h = cause ? 290 : small ? 128 : 180;
-	doc_chart(r->doc, h, c->name, draw_chart, c);
+	if (fill) {
+		double w = r->style.page_w_pt - r->style.margin_pt[1] - r->style.margin_pt[3];
+		doc_chart_fill(r->doc, fmin(h, FILL_MIN_PT), FILL_MAX_ASPECT * w, c->name,
+			       draw_chart, c);
+	} else {
+		doc_chart(r->doc, h, c->name, draw_chart, c);
+	}
 	return 0;
 }
 
@@ -1665,12 +1726,13 @@ static int add_chart(struct report *r, const char *id, int small, struct err *e)
 static int on_directive(void *ctx, struct doc *d, const char *args, struct err *e)
 {
 	struct report *r = ctx;
-	char name[32] = "", id[32] = "", flag[32] = "";
+	char name[32] = "", id[32] = "", flag[32] = "", flag2[32] = "";
 	(void)d;
-	if (sscanf(args, "%31s %31s %31s", name, id, flag) < 1)
+	if (sscanf(args, "%31s %31s %31s %31s", name, id, flag, flag2) < 1)
 		return err_set(e, ERR_INTERNAL, "empty directive");
 	if (!strcmp(name, "chart"))
-		return add_chart(r, id, !strcmp(flag, "small"), e);
+		return add_chart(r, id, !strcmp(flag, "small") || !strcmp(flag2, "small"),
+				 !strcmp(flag, "fill") || !strcmp(flag2, "fill"), e);
 	if (!strcmp(name, "table")) {
 		if (!strcmp(id, "timeline"))
 			return table_timeline(r, e);

@@ -79,6 +79,22 @@ if command -v pdftotext >/dev/null; then
 	[ "$(grep -c 'at 18:25' "$TMP/rc.txt")" -eq 1 ] && ok || fail "18:25 given twice: $(cat "$TMP/rc.txt")"
 	grep -q "2,053/s" "$TMP/seed.flat" && ok || fail "disk operations without separators"
 	grep -q "none during the incident\|1 during the incident" "$TMP/seed.flat" && ok || fail "gaps during the incident"
+
+	# The data sent and received is drawn once (its legend once), under Root cause; the
+	# Network entry refers to it.
+	[ "$(grep -o 'data received' "$TMP/seed.txt" | wc -l)" -eq 1 ] && ok || fail "the network chart drawn twice"
+	grep -q "Its chart is in Root cause" "$TMP/seed.flat" && ok || fail "the Network entry does not refer to its chart"
+fi
+
+# Page one's chart takes the room under it: its lowest line (the events under the
+# chart) is in the last quarter of the page, above the footer.
+page1_low() {
+	pdftotext -f 1 -l 1 -bbox "$1" - | awk -F'"' '/<page / { h = $4 }
+		/<word / && $8 < h - 50 && $8 > m { m = $8 } END { printf "%d %d\n", m, h }'
+}
+if command -v pdftotext >/dev/null; then
+	set -- $(page1_low "$TMP/seed.pdf")
+	[ "$1" -gt $(($2 * 3 / 4)) ] && ok || fail "page one of the seed ends at $1 of $2 pt"
 fi
 
 # A custom template: Letter paper and a logo PNG with alpha (drawn as RGB).
@@ -108,6 +124,12 @@ PY
 	fi
 	if command -v qpdf >/dev/null; then
 		qpdf --check "$TMP/letter.pdf" >/dev/null 2>&1 && ok || fail "qpdf --check letter.pdf"
+	fi
+	if command -v pdftotext >/dev/null; then
+		set -- $(page1_low "$TMP/letter.pdf")
+		[ "$1" -gt $(($2 * 3 / 4)) ] && ok || fail "page one on Letter ends at $1 of $2 pt"
+		pdftotext -f 2 -l 2 "$TMP/letter.pdf" - | head -5 | grep -q Timeline && ok \
+			|| fail "page one's chart on Letter pushed something to page two"
 	fi
 fi
 
@@ -201,12 +223,21 @@ if command -v pdftotext >/dev/null; then
 	done
 	[ "$(grep -o 'for 95% of the time' "$TMP/after.txt" | wc -l)" -eq 5 ] && ok || fail "week after: a resource without its 95th percentile"
 
-	# Letter: each resource's heading on the page of its chart (the chart title follows it).
+	# Letter: each resource's heading on the page of its chart (the chart title follows
+	# it there); Network, whose chart is the one under Root cause, keeps its words.
 	if [ -d "$TMP/letter" ]; then
 		n=$(pdfinfo "$TMP/letter.pdf" | awk '/^Pages:/ { print $2 }')
 		for p in $(seq 1 "$n"); do
-			pdftotext -layout -f "$p" -l "$p" "$TMP/letter.pdf" - | grep -v '^\s*$' | tail -8 | grep -qx 'Network' \
-				&& fail "letter: 'Network' alone at the bottom of page $p" || ok
+			pdftotext -layout -f "$p" -l "$p" "$TMP/letter.pdf" - | grep -v '^\s*$' \
+				| sed 's/^ *//; s/ *$//' >"$TMP/page.txt"
+			for hc in "CPU|CPU per vCPU" "Disk|Disk reads and writes" "CPU steal (the host)|CPU steal"; do
+				h=${hc%%|*} c=${hc#*|}
+				grep -qxF "$h" "$TMP/page.txt" || continue
+				awk -v h="$h" -v c="$c" '$0 == h { s = 1 } s && $0 == c { f = 1 } END { exit !f }' \
+					"$TMP/page.txt" && ok || fail "letter: '$h' on page $p without its chart '$c'"
+			done
+			[ "$(tail -2 "$TMP/page.txt" | head -1)" != Network ] && ok \
+				|| fail "letter: 'Network' alone at the bottom of page $p"
 		done
 	fi
 fi

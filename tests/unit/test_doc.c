@@ -2,8 +2,10 @@
  * render/doc.c, measured with the trace canvas (fixed DejaVu widths): exact
  * line breaks, words cut between characters, styled runs, tables split
  * across pages with their header repeated, keep-with-next, charts never
- * split, page breaks, "N of M", the outline and the layout dump.
+ * split, charts that fill their page, page breaks, "N of M", the outline and
+ * the layout dump.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -224,6 +226,115 @@ static void test_keep_with_next_and_charts(void **state)
 	done(&f);
 }
 
+/* The first chart box of the dump: y and h; fails without one. */
+static void chart_box(const char *dump, const char *name, double *y, double *h)
+{
+	char pat[64];
+	snprintf(pat, sizeof(pat), "\"%s\"", name);
+	const char *end = strstr(dump, pat);
+	assert_non_null(end);
+	const char *at = end;
+	while (at > dump && strncmp(at, "  chart ", 8) != 0)
+		at--;
+	double x, w;
+	if (sscanf(at, "  chart %lf,%lf %lfx%lf", &x, y, &w, h) != 4)
+		fail_msg("no chart box in '%.60s'", at);
+}
+
+/* The baseline of the text line s in the dump. */
+static double text_y(const char *dump, const char *s)
+{
+	char pat[64];
+	snprintf(pat, sizeof(pat), "left \"%s\"", s);
+	const char *end = strstr(dump, pat);
+	assert_non_null(end);
+	const char *at = end;
+	while (at > dump && strncmp(at, "  text ", 7) != 0)
+		at--;
+	double x, y;
+	assert_int_equal(sscanf(at, "  text %lf,%lf", &x, &y), 2);
+	return y;
+}
+
+/*
+ * A chart that fills takes the room left at the bottom of its page, up to
+ * its limit; what follows it on the page moves down as much; charts that
+ * fill one page share its room; nothing changes page.
+ */
+static void test_chart_fill(void **state)
+{
+	(void)state;
+	struct fixture f = { STRBUF_INIT, NULL };
+	struct doc_style s;
+	narrow(&s, 300, 240);   /* content from y 48 to 206 */
+	struct doc *d = doc_new(&s);
+	doc_run(doc_para(d, DOC_PARA_BODY), DOC_RUN_PLAIN, "above");
+	doc_chart_fill(d, 50, 500, "fill", NULL, NULL);
+	doc_run(doc_para(d, DOC_PARA_BODY), DOC_RUN_PLAIN, "below");
+	doc_page_break(d);
+	doc_run(doc_para(d, DOC_PARA_BODY), DOC_RUN_PLAIN, "next page");
+	struct doc_layout *l = lay(&f, d);
+	assert_int_equal(doc_layout_pages(l), 2);
+	struct strbuf sb = STRBUF_INIT;
+	doc_layout_dump(l, &sb);
+	double y, h;
+	chart_box(sb.buf, "fill", &y, &h);
+	/* "above" is 13.80 tall at 48, the chart 8 under it; "below" 6 under the chart */
+	assert_true(y > 69.79 && y < 69.81);
+	double below = text_y(sb.buf, "below");
+	assert_true(fabs(below - (y + h + 6 + 10.4)) < 0.01);      /* moved down with it */
+	assert_true(fabs(y + h + 6 + 13.8 - 206) < 0.01);          /* the page is full */
+	assert_true(fabs(text_y(sb.buf, "next page") - 58.4) < 0.01);  /* page 2 as it was */
+	strbuf_release(&sb);
+	doc_layout_free(l);
+	doc_free(d);
+
+	/* its limit: no taller than max */
+	d = doc_new(&s);
+	doc_chart_fill(d, 50, 80, "capped", NULL, NULL);
+	l = lay(&f, d);
+	doc_layout_dump(l, &sb);
+	chart_box(sb.buf, "capped", &y, &h);
+	assert_true(fabs(h - 80) < 0.01);
+	strbuf_release(&sb);
+	doc_layout_free(l);
+	doc_free(d);
+
+	/* two share the room; a fixed chart keeps its height */
+	d = doc_new(&s);
+	doc_chart_fill(d, 30, 500, "one", NULL, NULL);
+	doc_chart(d, 20, "fixed", NULL, NULL);
+	doc_chart_fill(d, 30, 500, "two", NULL, NULL);
+	l = lay(&f, d);
+	assert_int_equal(doc_layout_pages(l), 1);
+	doc_layout_dump(l, &sb);
+	double y1, h1, y2, h2, yf, hf;
+	chart_box(sb.buf, "one", &y1, &h1);
+	chart_box(sb.buf, "fixed", &yf, &hf);
+	chart_box(sb.buf, "two", &y2, &h2);
+	assert_true(fabs(h1 - h2) < 0.01 && h1 > 30);
+	assert_true(fabs(hf - 20) < 0.01);
+	assert_true(fabs(yf - (y1 + h1 + 8)) < 0.01 && fabs(y2 - (yf + hf + 8)) < 0.01);
+	assert_true(fabs(y2 + h2 - 206) < 0.01);
+	strbuf_release(&sb);
+	doc_layout_free(l);
+	doc_free(d);
+
+	/* too tall for what is left of its page: on the next, as any chart, and fills it */
+	d = doc_new(&s);
+	doc_spacer(d, 120);
+	doc_chart_fill(d, 60, 500, "moved", NULL, NULL);
+	l = lay(&f, d);
+	assert_int_equal(doc_layout_pages(l), 2);
+	doc_layout_dump(l, &sb);
+	chart_box(sb.buf, "moved", &y, &h);
+	assert_non_null(strstr(sb.buf, "page 2 320.00x240.00\n  chart 10.00,48.00 300.00x158.00 \"moved\""));
+	strbuf_release(&sb);
+	doc_layout_free(l);
+	doc_free(d);
+	done(&f);
+}
+
 static int drawn;
 static int draw_box(void *ctx, struct canvas *c, double x, double y, double w, double h,
 		    struct err *e)
@@ -280,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_table_split_repeats_header),
 		cmocka_unit_test(test_keep_with_next_and_charts),
 		cmocka_unit_test(test_render_and_chrome),
+		cmocka_unit_test(test_chart_fill),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,7 +2,8 @@
  * render/report.c with the built-in template: synthetic VMs (a memory case,
  * a CPU case, a "none" case, a quiet one) are analyzed, the postmortem is
  * built and laid out with the trace canvas; the text of each page is checked
- * (summary on page one, sections in order, the numbers), and the layout of
+ * (summary on page one, sections in order, the numbers), no chart is drawn
+ * twice, page one's chart takes the room left on its page, and the layout of
  * the memory and none cases is compared with golden dumps.
  *
  * Golden files: tests/golden/report_NAME.txt. After an intended change,
@@ -643,6 +644,172 @@ static void test_heading_keeps_chart(void **state)
 		}
 }
 
+/*
+ * The charts the document draws, in order: each placeholder box says what
+ * its chart shows ("shows METRIC... from T to T"), read from the trace with
+ * its page (0-based) and its offset in the trace.
+ */
+#define MAX_DRAWN 32
+
+struct drawn {
+	char what[512];
+	int page;
+	size_t at;
+};
+
+static size_t drawn_charts(const struct built *b, struct drawn *out)
+{
+	size_t n = 0;
+	int page = -1;
+	for (const char *p = b->trace.buf; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : "") {
+		if (!strncmp(p, "begin_page ", 11))
+			page++;
+		if (strncmp(p, "text \"shows ", 12) != 0)
+			continue;
+		if (n == MAX_DRAWN)
+			fail_msg("more than %d charts", MAX_DRAWN);
+		const char *q = p + 6, *end = strchr(q, '"');
+		assert_non_null(end);
+		snprintf(out[n].what, sizeof(out[n].what), "%.*s", (int)(end - q), q);
+		out[n].page = page;
+		out[n].at = (size_t)(p - b->trace.buf);
+		n++;
+	}
+	return n;
+}
+
+/* Offset in the trace of the text line s (a heading), or SIZE_MAX. */
+static size_t trace_text_at(const struct built *b, const char *s)
+{
+	char pat[128];
+	snprintf(pat, sizeof(pat), "\ntext \"%s\" ", s);
+	const char *at = strstr(b->trace.buf, pat);
+	return at ? (size_t)(at - b->trace.buf) : SIZE_MAX;
+}
+
+#define NET_CHART "shows net.tx_bytes_per_s net.rx_bytes_per_s from "
+
+/*
+ * No document draws one chart twice (the same series over the same window),
+ * on A4 and Letter, for every kind of case: the network's chart is the
+ * symptom's, which page one draws for a network cause, no cause or no
+ * incident. Where an entry's chart was drawn before, its words say where,
+ * and the chart is there.
+ */
+static void test_each_chart_once(void **state)
+{
+	(void)state;
+	for (int letter = 0; letter < 2; letter++)
+		for (int k = 0; k < SYNTH_KIND_COUNT; k++) {
+			struct synth_opts so = SYNTH_OPTS_INIT;
+			so.kind = (enum synth_kind)k;
+			so.events = 1;
+			struct build_opts bo = { NULL, letter, 0, 0, 0, 0 };
+			struct built b;
+			build_with(&b, &so, &bo);
+			const char *name = synth_names[k], *paper = letter ? "letter" : "a4";
+			struct drawn d[MAX_DRAWN];
+			size_t n = drawn_charts(&b, d);
+			/* page one, every resource left (the cause has its own chart) */
+			if (n < 4)
+				fail_msg("%s, %s: %zu charts", name, paper, n);
+			assert_int_equal(d[0].page, 0);
+			for (size_t i = 0; i < n; i++)
+				for (size_t j = i + 1; j < n; j++)
+					if (!strcmp(d[i].what, d[j].what))
+						fail_msg("%s, %s: charts %zu (page %d) and %zu (page %d) "
+							 "both %s", name, paper, i + 1, d[i].page + 1, j + 1,
+							 d[j].page + 1, d[i].what);
+			/* the words that refer to a chart drawn before: it is there */
+			char *flat = flat_text(b.text.buf);
+			int net_p1 = !strncmp(d[0].what, NET_CHART, strlen(NET_CHART));
+			if (strstr(flat, "on page 1") && !net_p1)
+				fail_msg("%s, %s: a chart said to be on page 1 is not: %s", name, paper,
+					 d[0].what);
+			size_t rc = trace_text_at(&b, "Root cause"), ro = trace_text_at(&b, "Ruled out");
+			if (strstr(flat, "Its chart is in Root cause")) {
+				int found = 0;
+				for (size_t i = 0; i < n; i++)
+					found |= d[i].at > rc && d[i].at < ro &&
+						 !strncmp(d[i].what, NET_CHART, strlen(NET_CHART));
+				if (!found)
+					fail_msg("%s, %s: no network chart in Root cause", name, paper);
+			}
+			/* every resource's entry has its chart, or says where it is */
+			size_t charts_after = 0;
+			size_t from = b.a->has_incident ? ro : trace_text_at(&b, "What we checked");
+			assert_true(from != SIZE_MAX);
+			for (size_t i = 0; i < n; i++)
+				charts_after += d[i].at > from;
+			size_t refs = count(flat, "Its chart is");
+			size_t entries = b.a->has_incident && b.a->bottleneck != RESOURCE_NONE ? 4 : 5;
+			if (charts_after + refs != entries)
+				fail_msg("%s, %s: %zu charts and %zu references for %zu resources",
+					 name, paper, charts_after, refs, entries);
+			free(flat);
+			release(&b);
+		}
+}
+
+/* The chart box of page one in the dump: x, y, w, h; 0 if none. */
+static int page_one_chart(const struct built *b, double *x, double *y, double *w, double *h)
+{
+	const char *end = strstr(b->dump.buf, "\npage 2 ");
+	const char *c = strstr(b->dump.buf, "\n  chart ");
+	if (!c || (end && c > end))
+		return 0;
+	return sscanf(c, "\n  chart %lf,%lf %lfx%lf", x, y, w, h) == 4;
+}
+
+/*
+ * Page one's chart takes the room left under it: it ends at the bottom of
+ * the text (above the footer), or it is as tall as it may be (0.9 of its
+ * width); it never pushes anything to page two, and it stays on page one
+ * with a long customer name and a reported time taking room, on A4 and
+ * Letter, for every kind of case.
+ */
+static void test_page_one_chart_fills(void **state)
+{
+	(void)state;
+	static const char *const long_name = "Établissements Dupont-Aignan et Fils, société par "
+					     "actions simplifiée, direction des systèmes d'information";
+	for (int crowded = 0; crowded < 2; crowded++)
+		for (int letter = 0; letter < 2; letter++)
+			for (int k = 0; k < SYNTH_KIND_COUNT; k++) {
+				struct synth_opts so = SYNTH_OPTS_INIT;
+				so.kind = (enum synth_kind)k;
+				so.events = 1;
+				struct build_opts bo = { NULL, letter, 0, 0, 0, 0 };
+				if (crowded) {
+					bo.customer = long_name;
+					bo.has_at = 1;   /* after the data: said in a paragraph */
+					bo.at_ms = so.end_ms + 10 * DAY_MS;
+				}
+				struct built b;
+				build_with(&b, &so, &bo);
+				const char *name = synth_names[k], *paper = letter ? "letter" : "a4";
+				double x, y, w, h;
+				if (!page_one_chart(&b, &x, &y, &w, &h))
+					fail_msg("%s, %s%s: no chart on page one", name, paper,
+						 crowded ? ", crowded" : "");
+				double page_h = letter ? 792 : 841.89;
+				double bottom = page_h - 34 - 24;    /* above the footer */
+				if (y + h > bottom + 0.01 || (bottom - (y + h) > 0.5 && h < 0.9 * w - 0.01) ||
+				    h > 0.9 * w + 0.01 || h < 200)
+					fail_msg("%s, %s%s: page one's chart is %.2f tall at %.2f, "
+						 "%.2f wide; the text ends at %.2f", name, paper,
+						 crowded ? ", crowded" : "", h, y, w, bottom);
+				if (crowded) {
+					assert_int_equal(page_of_flat(&b, "direction des systèmes"), 0);
+					assert_int_equal(page_of_flat(&b, "outside the period"), 0);
+				}
+				/* page one ends with the chart: the next section is on page two */
+				int second = page_of(&b, b.a->has_incident ? "Timeline" : "What we checked");
+				assert_int_equal(second, 1);
+				release(&b);
+			}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -657,6 +824,8 @@ int main(void)
 		cmocka_unit_test(test_coverage_not_rounded_up),
 		cmocka_unit_test(test_end_in_gap),
 		cmocka_unit_test(test_heading_keeps_chart),
+		cmocka_unit_test(test_each_chart_once),
+		cmocka_unit_test(test_page_one_chart_fills),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
