@@ -852,7 +852,7 @@ static void write_cid_map(struct pdf *p, enum canvas_face face, const uint16_t *
 		return;
 	map = xcalloc(len, 1);
 	for (size_t i = 0; i < n; i++) {
-		uint16_t g = sub->gid[glyphs[i]];
+		uint16_t g = glyphs[i] < sub->n_glyphs_in ? sub->gid[glyphs[i]] : 0;
 		map[2 * codes[i]] = (unsigned char)(g >> 8);
 		map[2 * codes[i] + 1] = (unsigned char)g;
 	}

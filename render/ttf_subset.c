@@ -223,13 +223,13 @@ static const char *close_glyphs(const struct font_in *in, const uint16_t *glyphs
 /* cmap: one Windows Unicode BMP subtable, format 4, a segment per run of
  * codes whose new glyphs follow each other, and the closing 0xFFFF one. */
 static void make_cmap(struct strbuf *sb, const uint16_t *codes, const uint16_t *glyphs,
-		      size_t n, const uint16_t *gid)
+		      size_t n, const uint16_t *gid, size_t n_glyphs)
 {
 	uint16_t *start = xmalloc((n + 1) * sizeof(*start)), *end = xmalloc((n + 1) * sizeof(*end));
 	uint16_t *delta = xmalloc((n + 1) * sizeof(*delta));
 	size_t segs = 0;
 	for (size_t i = 0; i < n; i++) {
-		unsigned code = codes[i], g = gid[glyphs[i]];
+		unsigned code = codes[i], g = glyphs[i] < n_glyphs ? gid[glyphs[i]] : 0;
 		if (code == 0xffff || !g || (i && code <= codes[i - 1]))
 			continue;
 		uint16_t d = (uint16_t)(g - code);
@@ -351,7 +351,7 @@ const char *ttf_subset_make(const unsigned char *font, size_t len, const uint16_
 		put_table(&t[nt++], "OS/2", in.os2.p, in.os2.len);
 	memcpy(t[nt].tag, "cmap", 4);
 	strbuf_init(&t[nt].data, 64);
-	make_cmap(&t[nt++].data, codes, glyphs, n, gid);
+	make_cmap(&t[nt++].data, codes, glyphs, n, gid, in.n_glyphs);
 	if (in.cvt.p)
 		put_table(&t[nt++], "cvt ", in.cvt.p, in.cvt.len);
 	if (in.fpgm.p)

@@ -27,14 +27,16 @@
 struct ttf_subset {
 	unsigned char *data;   /* the font program */
 	size_t len;
-	uint16_t *gid;         /* [glyph of the original] -> glyph of the subset, 0: left out */
+	uint16_t *gid;         /* [glyph of the original] -> glyph of the subset, 0: left
+				* out; n_glyphs_in entries (a glyph past them: left out) */
 	size_t n_glyphs_in;    /* glyphs of the original (entries of gid) */
 	size_t n_glyphs;       /* glyphs of the subset */
 };
 
 /*
  * Subsets font[0..len) (a TrueType file, not a collection, not CFF) for
- * codes[i] (Unicode BMP, increasing) drawn with glyphs[i] of the original.
+ * codes[i] (Unicode BMP, increasing) drawn with glyphs[i] of the original
+ * (a glyph the font does not have is left out, as .notdef).
  * NULL and *out filled, or what is wrong with the file (nothing allocated).
  */
 const char *ttf_subset_make(const unsigned char *font, size_t len, const uint16_t *codes,
