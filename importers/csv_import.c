@@ -194,10 +194,11 @@ static enum num parse_num_slow(const char *s, size_t len, double *out)
 }
 
 /*
- * Reads [+-]digits[.digits][(e|E)[+-]digits] with blanks around. Up to 19
- * significant digits are gathered into an integer; when it is <= 2^53 and
- * the power of ten is exact too (|e| <= 22), one multiplication or division
- * of two exact doubles gives the correctly rounded result (Clinger).
+ * Reads [+-]digits[.digits][(e|E)[+-]digits] with blanks around. With at
+ * most 19 digits in all, they fit an integer exactly; when it is <= 2^53
+ * and the power of ten is exact too (|e| <= 22), one multiplication or
+ * division of two exact doubles gives the correctly rounded result
+ * (Clinger). Anything longer goes to strtod.
  */
 static inline enum num parse_num(const char *s, size_t len, int comma_ok, double *out)
 {
@@ -213,24 +214,22 @@ static inline enum num parse_num(const char *s, size_t len, int comma_ok, double
 	if (*p == '-' || *p == '+')
 		neg = *p++ == '-';
 	uint64_t m = 0;
-	int nd = 0, exp10 = 0, digits = 0, inexact = 0, dot = 0;
-	for (; p < end; p++) {
-		unsigned d = (unsigned)(unsigned char)*p - '0';
-		if (d < 10) {
-			digits++;
-			if (nd < 19) {
-				m = m * 10 + d;
-				nd += m != 0;
-				exp10 -= dot;
-			} else {
-				exp10 += !dot;
-				inexact |= d != 0;
-			}
-		} else if (!dot && (*p == '.' || (comma_ok && *p == ','))) {
-			dot = 1;
-		} else {
-			break;
+	unsigned d;
+	const char *int_at = p;
+	while (p < end && (d = (unsigned)(unsigned char)*p - '0') < 10) {
+		m = m * 10 + d;
+		p++;
+	}
+	size_t digits = (size_t)(p - int_at);
+	int exp10 = 0;
+	if (p < end && (*p == '.' || (comma_ok && *p == ','))) {
+		const char *frac_at = ++p;
+		while (p < end && (d = (unsigned)(unsigned char)*p - '0') < 10) {
+			m = m * 10 + d;
+			p++;
 		}
+		digits += (size_t)(p - frac_at);
+		exp10 = -(int)(p - frac_at);
 	}
 	if (!digits)
 		return NUM_BAD;
@@ -249,9 +248,11 @@ static inline enum num parse_num(const char *s, size_t len, int comma_ok, double
 	if (p != end)
 		return NUM_BAD;
 	double v;
+	if (digits > 19)
+		return parse_num_slow(start, (size_t)(end - start), out);   /* m wrapped */
 	if (m == 0)
 		v = 0.0;
-	else if (!inexact && m <= (UINT64_C(1) << 53) && exp10 >= -22 && exp10 <= 22)
+	else if (m <= (UINT64_C(1) << 53) && exp10 >= -22 && exp10 <= 22)
 		v = exp10 < 0 ? (double)m / pow10_exact[-exp10] : (double)m * pow10_exact[exp10];
 	else
 		return parse_num_slow(start, (size_t)(end - start), out);
