@@ -46,7 +46,9 @@ static const char *const schema_values[] = {
 	"rose", "has_incident_range", "check", "typical", "peak", "typical_pct", "peak_pct",
 	"has_capacity", "end_in_gap", "during_incident", "swap_peak", "has_swap", "read_peak",
 	"write_peak", "received_peak", "received_typical", "pinned", "one_vcpu", "p95",
-	"has_p95", "swap_used", "cause_shows_symptom", "shows_symptom",
+	"has_p95", "swap_used", "cause_shows_symptom", "shows_symptom", "has_vcpus",
+	"has_memory", "has_data", "has_vcpu_series", "checked", "unchecked", "has_unchecked",
+	"checked_many",
 	NULL
 };
 
@@ -470,6 +472,53 @@ static char *resource_words(const struct report *r, enum resource res)
 	if (phrase_plain(r, key, r->v, &out, &e) < 0)
 		return xstrdup(analysis_resource_name(res));
 	return out;
+}
+
+/* words[0..n) as "a", "a and b", "a, b and c" into sb (the templates are English). */
+static void join_words(struct strbuf *sb, char *const *words, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_addstr(sb, i + 1 == n ? " and " : ", ");
+		strbuf_addstr(sb, words[i]);
+	}
+}
+
+/*
+ * The guest's resources the data lets the analysis check ("checked": "CPU,
+ * disk and network") and those it holds no metric of ("unchecked"), so that
+ * "no resource ran out" never speaks for a resource nobody could see.
+ */
+static void set_checked(const struct report *r, struct tvals *v)
+{
+	static const enum resource guest[] = { RESOURCE_CPU, RESOURCE_MEMORY, RESOURCE_DISK,
+					       RESOURCE_NETWORK };
+	char *yes[4], *no[4];
+	size_t ny = 0, nn = 0;
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; i < 4; i++) {
+		const struct resource_result *rr = NULL;
+		for (size_t k = 0; k < ANALYSIS_N_RESOURCES; k++)
+			if (r->a->resources[k].resource == guest[i])
+				rr = &r->a->resources[k];
+		if (rr && rr->verdict == VERDICT_NO_DATA)
+			no[nn++] = resource_words(r, guest[i]);
+		else
+			yes[ny++] = resource_words(r, guest[i]);
+	}
+	join_words(&sb, yes, ny);
+	tvals_set(v, "checked", sb.buf);
+	strbuf_reset(&sb);
+	join_words(&sb, no, nn);
+	tvals_set(v, "unchecked", sb.buf);
+	tvals_flag(v, "has_unchecked", nn > 0);
+	tvals_flag(v, "checked_many", ny > 2);
+	strbuf_release(&sb);
+	for (size_t i = 0; i < ny; i++)
+		free(yes[i]);
+	for (size_t i = 0; i < nn; i++)
+		free(no[i]);
 }
 
 /* ---- evidence -> sentences ------------------------------------------------------------ */
@@ -997,6 +1046,13 @@ static int set_values(struct report *r, struct err *e)
 	set_date(r, v, "date", a->has_incident ? a->incident.onset_ms : a->to_ms);
 
 	tvals_flag(v, "one_vcpu", a->vcpus == 1);
+	tvals_flag(v, "has_vcpus", a->vcpus > 0);
+	set_checked(r, v);
+	int vcpu_series = 0;
+	for (size_t i = 0; i < r->vm->n_series; i++)
+		vcpu_series |= metric_vcpu_index(r->vm->series[i]->metric) >= 0;
+	tvals_flag(v, "has_vcpu_series", vcpu_series);
+	tvals_flag(v, "has_memory", isfinite(a->mem_bytes) && a->mem_bytes > 0);
 	if (a->vcpus > 0)
 		tvals_setf(v, "vcpus", "%d", a->vcpus);
 	else
@@ -1155,6 +1211,7 @@ static int set_values(struct report *r, struct err *e)
 		free(name);
 		free(title);
 		tvals_flag(it, "consequence", rr->verdict == VERDICT_CONSEQUENCE);
+		tvals_flag(it, "has_data", rr->verdict != VERDICT_NO_DATA);
 		tvals_flag(it, "shows_symptom",
 			   same_chart(find_def(analysis_resource_name(rr->resource)), symptom_chart));
 		/* the resource whose fall is the symptom: network, when throughput fell */

@@ -242,6 +242,36 @@ if command -v pdftotext >/dev/null; then
 	fi
 fi
 
+# An export with only the whole VM's CPU and traffic: no vCPU count, no
+# memory size, no steal. Page one says nothing it does not know (no "?"),
+# the appendix says what is missing, the CPU chart is named for what it
+# shows, and a resource without data gets its sentence but no empty chart.
+awk 'BEGIN {
+	print "timestamp,cpu.usage_pct,net.tx_bytes_per_s"
+	t0 = 1793318400   # 2026-10-30T00:00:00Z
+	for (i = 0; i < 864; i++) {
+		tx = (i >= 800 && i < 812) ? 40000 : 3000000 + (i % 7) * 100000
+		printf "%d,%.1f,%d\n", t0 + i * 300, 20 + (i % 5), tx
+	}
+}' >"$TMP/bare.csv"
+run "$VMPM" report --vm bare -o "$TMP/bare.pdf" "$TMP/bare.csv"
+expect_rc 0 "CPU and traffic only"
+if command -v pdftotext >/dev/null; then
+	pdftotext "$TMP/bare.pdf" - | tr -s ' \n' ' ' >"$TMP/bare.txt"
+	grep -q "VM bare ·" "$TMP/bare.txt" && ok || fail "page one shows unknown capacity: $(grep -o 'VM bare[^·]*' "$TMP/bare.txt")"
+	grep -q "?" "$TMP/bare.txt" && fail "a '?' in the document" || ok
+	grep -q "the number of vCPUs and the memory size are not in the data" "$TMP/bare.txt" \
+		&& ok || fail "appendix does not say the capacity is unknown"
+	grep -q "CPU of the whole VM" "$TMP/bare.txt" && ok || fail "CPU chart title"
+	grep -q "CPU per vCPU" "$TMP/bare.txt" && fail "per-vCPU title without per-vCPU data" || ok
+	grep -q "no data in this window" "$TMP/bare.txt" && fail "an empty chart drawn" || ok
+	grep -q "CPU steal (the host) No data" "$TMP/bare.txt" && ok || fail "steal's no-data sentence"
+	# nothing found: "no resource ran out" speaks only for the resources seen
+	grep -q "CPU and network had room (the data holds no memory and disk metrics to check)" \
+		"$TMP/bare.txt" && ok || fail "no-cause summary speaks for unseen resources"
+	grep -q "CPU, memory, disk and network" "$TMP/bare.txt" && fail "unseen resources said to have room" || ok
+fi
+
 # An output folder that does not exist: exit 7, nothing written.
 run "$VMPM" report -o "$TMP/no/such/dir/x.pdf" "$seed/vm1.csv"
 expect_rc 7 "missing output folder"
