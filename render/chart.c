@@ -806,6 +806,12 @@ int chart_layout_new(struct chart_layout **out, const struct chart_spec *spec,
 			place(t, cand[best].left ? lay->onset_x - 3 : lay->onset_x + 3,
 			      base + cand[best].dy,
 			      cand[best].left ? CANVAS_ALIGN_RIGHT : CANVAS_ALIGN_LEFT);
+			if (best_score) {   /* on the data wherever it goes: keep it legible */
+				struct extent ex = text_extent(t, m);
+				lay->onset_bg = (struct chart_rect){ ex.x0 - 1.5, ex.y0 - 1,
+								     ex.x1 - ex.x0 + 3,
+								     ex.y1 - ex.y0 + 2 };
+			}
 		}
 	}
 	lay_capacities(lay, spec, m, f);
@@ -916,6 +922,8 @@ void chart_layout_dump(const struct chart_layout *lay, struct strbuf *sb)
 		num(sb, lay->onset_x);
 		strbuf_addch(sb, '\n');
 		dump_text(sb, "  label", &lay->onset_label);
+		if (lay->onset_bg.w > 0)
+			dump_rect(sb, "  label box", lay->onset_bg);
 	}
 	for (size_t i = 0; i < lay->n_caps; i++) {
 		strbuf_addf(sb, "capacity %zu ", lay->caps[i].capacity);
@@ -1305,6 +1313,12 @@ void chart_draw(const struct chart_layout *lay, const struct chart_spec *spec, s
 		canvas_set_line_width(c, 1.2);
 		vline(c, lay->onset_x, p.y, py1, 1.2);
 		canvas_stroke(c);
+		if (lay->onset_bg.w > 0) {
+			const struct chart_rect *b = &lay->onset_bg;
+			canvas_set_fill(c, canvas_rgba(0xFFFFFF, 0.85));
+			canvas_rect(c, b->x, b->y, b->w, b->h);
+			canvas_fill(c);
+		}
 		text_out(c, &lay->onset_label, COL_ONSET);
 	}
 

@@ -205,6 +205,8 @@ struct chart_layout {
 	int has_onset;
 	double onset_x;
 	struct chart_text onset_label;
+	struct chart_rect onset_bg;   /* w > 0: a pale box under the label, which no
+				       * place kept clear of the data */
 
 	struct chart_marker markers[CHART_MAX_EVENTS];
 	size_t n_markers;         /* events inside the window */

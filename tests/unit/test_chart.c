@@ -75,6 +75,13 @@ static double f_cpu(int64_t i, double x)
 {
 	return 20 + 10 * sin(x * 12) + (double)(i % 5);
 }
+static double f_full(int64_t i, double x)
+{
+	(void)i;
+	(void)x;
+	return 100;
+}
+
 static double f_flat(int64_t i, double x)
 {
 	(void)i;
@@ -94,7 +101,8 @@ static double f_smooth(int64_t i, double x)
 }
 
 static struct fixture fx;
-static const struct series *mem, *swp, *vcpu[4], *dst_s, *flat, *gapped, *jagged, *smooth;
+static const struct series *mem, *swp, *vcpu[4], *dst_s, *flat, *gapped, *jagged, *smooth,
+	*full;
 static struct tz *paris;
 
 static int setup(void **state)
@@ -115,6 +123,7 @@ static int setup(void **state)
 	add_series(&fx, "net.tx_bytes_per_s", at("2026-10-23T22:00:00Z"),
 		   at("2026-10-26T23:00:00Z"), 10 * MIN_MS, f_cpu, 0, 0);
 	add_series(&fx, "disk.latency_ms", a, b, 5 * MIN_MS, f_flat, 0, 0);
+	add_series(&fx, "cpu.usage_pct", a, b, 5 * MIN_MS, f_full, 0, 0);
 	/* samples only outside the window drawn: an all-gap chart */
 	add_series(&fx, "disk.read_iops", at("2026-10-30T00:00:00Z"),
 		   at("2026-10-30T01:00:00Z"), 5 * MIN_MS, f_flat, 0, 0);
@@ -130,6 +139,7 @@ static int setup(void **state)
 	}
 	dst_s = vm_find_series(vm, "net.tx_bytes_per_s");
 	flat = vm_find_series(vm, "disk.latency_ms");
+	full = vm_find_series(vm, "cpu.usage_pct");
 	gapped = vm_find_series(vm, "disk.read_iops");
 	jagged = vm_find_series(vm, "cpu.ready_pct");
 	smooth = vm_find_series(vm, "cpu.steal_pct");
@@ -432,6 +442,44 @@ static void extent_of(const struct chart_text *t, const struct text_measure *m, 
 	*y1 = t->y + fm.descent;
 }
 
+/* The onset label goes where it hides no data; where there is no such place
+ * (an area filling the plot), it gets a pale box, and only then. */
+static void test_onset_label_box(void **state)
+{
+	(void)state;
+	struct example x;
+	struct strbuf out = STRBUF_INIT;
+	struct canvas *c = canvas_trace_new(&out);
+	ex_memory(&x);
+	struct chart_layout *lay = draw_on(&x, c);
+	assert_true(lay->has_onset && lay->onset_label.text[0]);
+	assert_true(lay->onset_bg.w == 0);
+	assert_null(strstr(out.buf, "set_fill #ffffffd9"));
+	chart_layout_free(lay);
+	strbuf_reset(&out);
+
+	ex_memory(&x);
+	x.series[0] = (struct chart_series){ full, "CPU", CHART_AREA };
+	x.spec.n_series = 1;
+	x.spec.n_capacities = 0;
+	x.spec.n_events = 0;
+	x.spec.callout = NULL;
+	x.spec.unit = AXIS_PLAIN;
+	x.spec.y.max = 100;
+	lay = draw_on(&x, c);
+	assert_true(lay->y.hi <= 100 + 1e-9);   /* the area fills the plot */
+	const struct chart_rect *b = &lay->onset_bg;
+	assert_true(b->w > 0 && b->h > 0);
+	struct text_measure m = text_measure_canvas(c);
+	double x0, x1, y0, y1;
+	extent_of(&lay->onset_label, &m, &x0, &x1, &y0, &y1);
+	assert_true(b->x <= x0 && b->x + b->w >= x1 && b->y <= y0 && b->y + b->h >= y1);
+	assert_non_null(strstr(out.buf, "set_fill #ffffffd9"));   /* white at 0.85, drawn */
+	chart_layout_free(lay);
+	canvas_free(c);
+	strbuf_release(&out);
+}
+
 /*
  * The report's small multiples (a 120 to 130 pt box at 7 pt, the page's
  * width) label at least three values; the onset label crosses no event
@@ -640,6 +688,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_layout_numbers),
+		cmocka_unit_test(test_onset_label_box),
 		cmocka_unit_test(test_small_and_placement),
 		cmocka_unit_test(test_golden),
 		cmocka_unit_test(test_bad_and_extreme),
