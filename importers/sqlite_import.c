@@ -16,7 +16,9 @@
  * seconds or milliseconds -- decided once per table (per table and VM with
  * --vm) from the magnitude of its first numeric ts: >= 1e11 means ms -- or
  * TEXT in any style ts_parse reads (naive times in o->ts, counted in the
- * source's rows_naive, samples and events alike). --vm, --from and
+ * source's rows_naive, samples and events alike; a naive time the clocks
+ * went back over is read as its second occurrence when it is the second of
+ * its text in a series, see second_occurrence()). --vm, --from and
  * --to go into the SQL (`WHERE vm = :vm AND ts BETWEEN ...`, bounds converted
  * to the table's unit and widened by one unit; the exact test is made again
  * here), so reading one VM of a fleet touches only its rows when samples has
@@ -125,6 +127,16 @@ struct reader {
 	size_t vm_len, metric_len;
 	char vm_id[STORE_MAX_NAME];
 	char metric[STORE_MAX_NAME];
+
+	/*
+	 * A naive time that happened twice (the clocks went back), see
+	 * second_occurrence(): time_order says the rows come sorted by their
+	 * time text (the samples table), else in the query's own order; the
+	 * series and text of the last such time read.
+	 */
+	int time_order;
+	const struct series *dst_s;
+	char dst_text[64];
 };
 
 /* Where a row came from, for diagnostics. */
@@ -695,6 +707,49 @@ static int find_series(struct reader *r, const char *vm, size_t vm_len, const ch
  * One result row: columns ts, metric, value and, if c_vm >= 0, vm (else the
  * row belongs to vm[0..vm_len)). -1 only on a store limit.
  */
+/*
+ * A naive time text that happened twice, read as its first occurrence *t:
+ * whether this row is its second one, and if so *t becomes that. Rows
+ * sorted by time text (time_order) hold both occurrences side by side, in
+ * the order they were stored: the second of a pair is the later one. Rows
+ * in a query's own order are taken to be in time order, as a CSV file's:
+ * the later reading when the series has already passed the first.
+ */
+static int second_occurrence(struct reader *r, sqlite3_stmt *q, int c_ts,
+			     const struct series *s, int64_t *t)
+{
+	const char *text = (const char *)sqlite3_column_text(q, c_ts);
+	size_t n = (size_t)sqlite3_column_bytes(q, c_ts);
+	struct ts_ctx ctx = r->o->ts;
+	int64_t later;
+	int second;
+
+	if (!text || ctx.pick != TZ_EARLIER)
+		return 0;
+	ctx.pick = TZ_LATER;
+	if (ts_parse(&ctx, text, n, &later, NULL) != TS_OK || later == *t)
+		return 0;
+	if (r->time_order) {
+		second = r->dst_s == s && n < sizeof(r->dst_text) && !memcmp(r->dst_text, text, n) &&
+			 !r->dst_text[n];
+	} else {
+		int64_t last = s->n ? s->t_ms[s->n - 1] : INT64_MIN;
+		second = s->n && last > *t && last <= later;
+	}
+	r->dst_s = s;
+	if (n < sizeof(r->dst_text)) {
+		memcpy(r->dst_text, text, n);
+		r->dst_text[n] = '\0';
+	} else {
+		r->dst_text[0] = '\0';
+	}
+	if (second) {
+		r->dst_text[0] = '\0';   /* a third one is not a second */
+		*t = later;
+	}
+	return second;
+}
+
 static int take_sample(struct reader *r, sqlite3_stmt *q, int c_vm, const char *vm,
 		       size_t vm_len, int c_ts, int c_metric, int c_value, int *unit_ms,
 		       const struct rowloc *at, struct err *e)
@@ -740,19 +795,24 @@ static int take_sample(struct reader *r, sqlite3_stmt *q, int c_vm, const char *
 		return -1;
 
 	char when[TS_RFC3339_MAX], prev[TS_RFC3339_MAX];
+	int second = p.dst_note == 1 && second_occurrence(r, q, c_ts, s, &t);
 	if (p.dst_note)
 		store_diag(r->st, DIAG_DST, r->name, at->line, at->table,
-			   "naive time '%.40s' %s; read as %s",
+			   "naive time '%.40s' %s; read as %s%s",
 			   (const char *)sqlite3_column_text(q, c_ts),
 			   p.dst_note == 1 ? "happened twice (the clocks went back)"
 					   : "never happened (the clocks went forward)",
-			   ts_format_rfc3339(t, when));
+			   ts_format_rfc3339(t, when),
+			   p.dst_note != 1 ? "" : second ? ", its second occurrence"
+							 : ", its first occurrence");
 	double last = s->n ? s->v[s->n - 1] : 0;
 	int64_t last_t = s->n ? s->t_ms[s->n - 1] : 0;
 	switch (series_append(s, t, v)) {
 	case 0:
 		break;
 	case 1:
+		if (r->time_order && p.dst_note == 1)
+			break;   /* the hour read twice, sorted by its text: not the export's doing */
 		store_diag(r->st, DIAG_OUT_OF_ORDER, r->name, at->line, at->table,
 			   "vm '%s' metric '%s' sample at %s comes after one at %s; sorted",
 			   s->vm->id, s->metric, ts_format_rfc3339(t, when),
@@ -813,6 +873,7 @@ static int read_samples(struct reader *r, struct err *e)
 	struct rowloc at = { "samples", 0 };
 	long row = 0;
 	size_t vm_len = o->vm ? strlen(o->vm) : 0;
+	r->time_order = 1;   /* ORDER BY ..., ts: a time's two occurrences side by side */
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
 		at.line = row_line(q, ++row);
 		if (take_sample(r, q, o->vm ? -1 : 4, o->vm, vm_len, 1, 2, 3, &unit_ms, &at,

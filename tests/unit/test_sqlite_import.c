@@ -19,6 +19,7 @@
 
 #include "importers/import.h"
 #include "report/store.h"
+#include "report/strbuf.h"
 #include "report/tz.h"
 
 #define T 1793479800LL          /* 2026-10-31T20:50:00Z, in seconds */
@@ -349,8 +350,67 @@ static void test_naive_times_in_zone(void **state)
 	assert_non_null(d);
 	assert_string_equal(d->column, "samples");
 	assert_string_equal(d->detail, "naive time '2026-10-25 02:30:00' happened twice (the "
-				       "clocks went back); read as 2026-10-25T00:30:00Z");
+				       "clocks went back); read as 2026-10-25T00:30:00Z, its first "
+				       "occurrence");
 	store_free(st);
+	tz_free(paris);
+}
+
+/*
+ * A naive export across the night the clocks went back (Paris, 2026-10-25:
+ * 02:00-02:59 twice), a sample every 15 minutes from 01:00 to 04:00 stored
+ * in time order: every sample is kept at its own instant, through the
+ * samples table (read sorted by time text: the two 02:15 side by side) and
+ * through a query in the table's order (as a CSV file is read).
+ */
+static void test_naive_fall_back_night(void **state)
+{
+	char p[600];
+	struct err e = ERR_INIT;
+	struct tz *paris = NULL;
+	assert_int_equal(tz_load(&paris, "Europe/Paris", &e), 0);
+	struct strbuf sql = STRBUF_INIT;
+	strbuf_addstr(&sql, "CREATE TABLE samples(vm TEXT, metric TEXT, ts TEXT, value REAL);"
+		      "CREATE INDEX by_metric ON samples(vm, metric, ts);"
+		      "INSERT INTO samples(rowid, vm, metric, ts, value) VALUES");
+	/* local wall-clock minutes after 01:00: 0..105 (CEST), 60..105 (CET), 120..180 */
+	int local[17], n = 0;
+	for (int m = 0; m <= 105; m += 15)
+		local[n++] = m;
+	for (int m = 60; m <= 105; m += 15)
+		local[n++] = m;
+	for (int m = 120; m <= 180; m += 15)
+		local[n++] = m;
+	assert_int_equal(n, 17);
+	for (int i = 0; i < n; i++)
+		strbuf_addf(&sql, "%s (%d, 'v', 'm', '2026-10-25 %02d:%02d:00', %d)", i ? "," : "",
+			    i + 1, 1 + local[i] / 60, local[i] % 60, i);
+	strbuf_addch(&sql, ';');
+	make_db(fpath(state, "fall-back.db", p), sql.buf);
+	for (int custom = 0; custom <= 1; custom++) {
+		struct import_opts o = IMPORT_OPTS_INIT;
+		o.ts.zone = paris;
+		o.default_vm = "v";
+		if (custom)
+			o.sqlite_query = "SELECT ts, metric, value FROM samples ORDER BY rowid";
+		struct store *st = store_new();
+		assert_int_equal(sqlite_import_path(st, p, &o, &e), 0);
+		store_finish(st);
+		const struct series *s = series_of(st, "v", "m");
+		assert_int_equal(s->n, 17);
+		/* 01:00 CEST = 2026-10-24T23:00:00Z, then every 15 minutes */
+		for (size_t i = 0; i < s->n; i++) {
+			if (s->t_ms[i] != (1792882800LL + (int64_t)i * 900) * 1000 || s->v[i] != (double)i)
+				fail_msg("%s: sample %zu at %lld = %g", custom ? "query" : "table", i,
+					 (long long)s->t_ms[i], s->v[i]);
+		}
+		assert_int_equal(store_diag_total(st, DIAG_DUPLICATE), 0);
+		assert_int_equal(store_diag_total(st, DIAG_CONFLICT), 0);
+		assert_int_equal(store_diag_total(st, DIAG_DST), 8);
+		assert_int_equal(store_diag_total(st, DIAG_OUT_OF_ORDER), 0);
+		store_free(st);
+	}
+	strbuf_release(&sql);
 	tz_free(paris);
 }
 
@@ -1162,6 +1222,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_default_schema_vms_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ts_units_per_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_naive_times_in_zone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_naive_fall_back_night, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rows_naive, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_samples_view_without_rowid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_rows_diagnosed, setup, teardown),
