@@ -1523,7 +1523,8 @@ static int figures(struct report *r, struct err *e)
 			char mb[ANALYSIS_METRIC_MAX + 16];
 			const char *pm = evidence_metric(pe, mb, sizeof(mb));
 			char *w = metric_words(r, pm);
-			tvals_set(s, "what", w);
+			/* a label after "Peak": "the rate of disk operations" loses its article */
+			tvals_set(s, "what", strncmp(w, "the ", 4) == 0 ? w + 4 : w);
 			free(w);
 			/* "397%" of a 4-vCPU VM reads as "99%" of what it has */
 			if (unit_of_metric(pm) == UNIT_PCT && isfinite(pe->capacity) &&

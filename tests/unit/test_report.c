@@ -313,6 +313,21 @@ static void test_cpu_case(void **state)
 	release(&b);
 }
 
+/* Page one's figure of the failing resource's peak reads as a label:
+ * "Peak rate of disk operations", never "Peak the rate of ...". */
+static void test_peak_figure_label(void **state)
+{
+	(void)state;
+	struct built b;
+	build(&b, SYNTH_DISK_IOPS, NULL);
+	assert_int_equal(b.a->bottleneck, RESOURCE_DISK);
+	char *flat = flat_text(b.text.buf);
+	if (!strstr(flat, "Peak rate of disk operations") || strstr(flat, "Peak the "))
+		fail_msg("page one's peak figure: %.600s", flat);
+	free(flat);
+	release(&b);
+}
+
 static void test_none_case(void **state)
 {
 	(void)state;
@@ -815,6 +830,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_memory_case),
 		cmocka_unit_test(test_cpu_case),
+		cmocka_unit_test(test_peak_figure_label),
 		cmocka_unit_test(test_none_case),
 		cmocka_unit_test(test_no_incident),
 		cmocka_unit_test(test_root_cause_once),
