@@ -158,13 +158,20 @@ static double pow2_at_least(double raw)
  * The step, in the display unit of the axis' largest value (so the labels
  * read "0.5 GiB", "1 GiB", not "1000 KiB/s"): for sizes a power of two of
  * that unit (256 MiB, 512 MiB, 1 GiB), else 1, 2, 2.5 or 5 x 10^n of it.
+ * A size axis that spans a whole unit or more steps by a quarter of it at
+ * least: a tall chart of a 1 GiB VM reads 0.25, 0.5, 0.75 GiB, not 0.125,
+ * 0.375, 0.625, 0.875 GiB.
  */
-static double nice_step(double raw, double maxabs, enum axis_unit u)
+static double nice_step(double raw, double span, double maxabs, enum axis_unit u)
 {
 	double div;
 	scale_for(u, maxabs, &div);
-	if (u == AXIS_BYTES && maxabs >= 1)
-		return pow2_at_least(raw / div) * div;
+	if (u == AXIS_BYTES && maxabs >= 1) {
+		double p = pow2_at_least(raw / div);
+		if (p < 0.25 && span / div >= 1)
+			p = 0.25;
+		return p * div;
+	}
 	return nice_decimal(raw / div) * div;
 }
 
@@ -240,7 +247,7 @@ void axis_value_ticks(double data_lo, double data_hi, const struct value_hints *
 				lo = fmax(lo, 0);
 		}
 	}
-	double step = nice_step((hi - lo) / max_ticks, fmax(fabs(lo), fabs(hi)), u);
+	double step = nice_step((hi - lo) / max_ticks, hi - lo, fmax(fabs(lo), fabs(hi)), u);
 	if (!(step > 0) || !isfinite(step))
 		step = (hi - lo) / max_ticks;
 	double a = floor(lo / step), b = ceil(hi / step);

@@ -98,6 +98,16 @@ static void test_value_bytes(void **state)
 	axis_value_ticks(0, 8 * GiB, &h, AXIS_BYTES, 4, &va);
 	assert_true(va.step == 2 * GiB);
 	assert_string_equal(va.label[2], "4 GiB");
+	/* a tall chart of a 1 GiB VM (room for 8 ticks): quarters, not eighths */
+	axis_value_ticks(0, 1 * GiB, &h, AXIS_BYTES, 8, &va);
+	check_sane(&va, 0, 1 * GiB, 8);
+	assert_true(va.step == 256 * MiB);
+	assert_string_equal(va.label[3], "0.75 GiB");
+	/* ... but a narrow range off zero keeps fine steps */
+	struct value_hints off = VALUE_HINTS_INIT;
+	axis_value_ticks(1.00 * GiB, 1.05 * GiB, &off, AXIS_BYTES, 5, &va);
+	check_sane(&va, 1.00 * GiB, 1.05 * GiB, 5);
+	assert_true(va.step < 64 * MiB);
 }
 
 static void test_value_rates(void **state)
