@@ -630,6 +630,8 @@ static size_t split_plain_row(const unsigned char *cls, const char *s, size_t le
 	for (;;) {
 		while (cls[*p] == C_BLANK)
 			p++;
+		if (n == CSV_PLAIN_FIELDS && (field_open || cls[*p] != C_END))
+			return 0;   /* one field more than f holds: libcsv reads the row */
 		if (cls[*p] == C_END) {
 			if (field_open) {
 				f[n].s = (const char *)p;
@@ -637,8 +639,6 @@ static size_t split_plain_row(const unsigned char *cls, const char *s, size_t le
 			}
 			break;
 		}
-		if (n == CSV_PLAIN_FIELDS)
-			return 0;
 		const unsigned char *start = p, *stop;
 		if (*p == '"') {
 			start = ++p;

@@ -127,6 +127,23 @@ static void test_edge_cases(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		same_both_ways(cases[i], strlen(cases[i]));
+	/* rows of as many fields as the splitter holds, one fewer and more
+	 * (a row of 512 separators ends with its 513th, empty, field) */
+	static const size_t widths[] = { 510, 511, 512, 513, 1000 };
+	for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
+		for (int quoted = 0; quoted <= 1; quoted++) {
+			struct strbuf sb = STRBUF_INIT;
+			strbuf_addstr(&sb, "a,b\n");
+			for (size_t k = 0; k < widths[w]; k++)
+				strbuf_addstr(&sb, quoted ? "\"x\"," : ",");
+			strbuf_addstr(&sb, "\n1,2\n");
+			for (size_t k = 0; k < widths[w]; k++)
+				strbuf_addstr(&sb, "1,");
+			strbuf_addstr(&sb, "1\n");
+			same_both_ways(sb.buf, sb.len);
+			strbuf_release(&sb);
+		}
+	}
 }
 
 static void test_random_bytes(void **state)
