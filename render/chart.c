@@ -693,9 +693,10 @@ int chart_layout_new(struct chart_layout **out, const struct chart_spec *spec,
 	double r = 0.75 * f;
 	double lh = list_line_h(m, f);
 	size_t in_win = events_in_window(spec, lay->from_ms, lay->to_ms);
+	size_t want = in_win + (spec->n_events_more > 0);   /* a line for "+N" */
 	size_t n_list = (size_t)floor(LIST_SHARE * box.h / lh);
-	if (n_list > in_win || (spec->flags & CHART_NO_EVENT_LIST))
-		n_list = spec->flags & CHART_NO_EVENT_LIST ? 0 : in_win;
+	if (n_list > want || (spec->flags & CHART_NO_EVENT_LIST))
+		n_list = spec->flags & CHART_NO_EVENT_LIST ? 0 : want;
 	double xl_h = (spec->flags & CHART_NO_XLABELS) ? 2
 		: 3 + 2 * line_h(m, CANVAS_FACE_REGULAR, f) + 2;
 	double strip = in_win ? 2 * r + 2 : 0;
@@ -742,11 +743,24 @@ int chart_layout_new(struct chart_layout **out, const struct chart_spec *spec,
 		lay->solid[i] = (b - a) * 4 > lay->columns;
 	}
 
-	/* markers: one row in the strip above the plot */
+	/* markers: one row in the strip above the plot; the list under it, its
+	 * last line "+N" for the events it has no room for */
 	lay_markers_x(lay, spec, m, f, r);
-	lay->n_unlisted = lay->n_markers - (n_list < lay->n_markers ? n_list : lay->n_markers);
-	lay_markers_y(lay, spec, m, f, lay->plot.y - strip, lay->plot.y + lay->plot.h + xl_h + 3,
-		      n_list);
+	size_t listed = n_list < lay->n_markers ? n_list : lay->n_markers;
+	if (listed && listed == n_list && lay->n_markers - listed + spec->n_events_more)
+		listed--;
+	lay->n_unlisted = lay->n_markers - listed;
+	double list_top = lay->plot.y + lay->plot.h + xl_h + 3;
+	lay_markers_y(lay, spec, m, f, lay->plot.y - strip, list_top, listed);
+	if (n_list && lay->n_unlisted + spec->n_events_more) {
+		char more[CHART_TEXT_MAX];
+		snprintf(more, sizeof(more), "+%zu%s%s", lay->n_unlisted + spec->n_events_more,
+			 spec->more_label ? " " : "", spec->more_label ? spec->more_label : "");
+		set_text(&lay->more, m, CANVAS_FACE_REGULAR, f, more,
+			 box.w - 2 * PAD_PT);
+		place(&lay->more, box.x + PAD_PT, list_top + (double)listed * lh + lh / 2 + 0.36 * f,
+		      CANVAS_ALIGN_LEFT);
+	}
 
 	/* scale the ticks */
 	lay->n_yt = lay->y.n;
@@ -944,6 +958,8 @@ void chart_layout_dump(const struct chart_layout *lay, struct strbuf *sb)
 	}
 	if (lay->n_unlisted)
 		strbuf_addf(sb, "unlisted %zu\n", lay->n_unlisted);
+	if (lay->more.text[0])
+		dump_text(sb, "more", &lay->more);
 	if (lay->has_callout) {
 		strbuf_addstr(sb, "callout ");
 		num(sb, lay->callout_px);
@@ -1229,6 +1245,8 @@ static void draw_event_list(const struct chart_layout *lay, struct canvas *c)
 		text_out(c, &mk->list_time, COL_TEXT);
 		text_out(c, &mk->list_text, COL_TEXT);
 	}
+	if (lay->more.text[0])
+		text_out(c, &lay->more, COL_TEXT);
 }
 
 void chart_draw(const struct chart_layout *lay, const struct chart_spec *spec, struct canvas *c)

@@ -110,6 +110,9 @@ struct chart_spec {
 
 	const struct chart_event *events;        /* at most CHART_MAX_EVENTS */
 	size_t n_events;
+	size_t n_events_more;     /* events the caller left out: with those the list has
+				   * no room for, counted on a last line "+N <more_label>" */
+	const char *more_label;   /* NULL: the line says "+N" alone */
 	const struct chart_capacity *capacities; /* at most CHART_MAX_CAPACITIES */
 	size_t n_capacities;
 	const struct chart_callout *callout;     /* NULL: none */
@@ -211,6 +214,7 @@ struct chart_layout {
 	struct chart_marker markers[CHART_MAX_EVENTS];
 	size_t n_markers;         /* events inside the window */
 	size_t n_unlisted;        /* of those, lines left out of the list for room */
+	struct chart_text more;   /* "+N ..." after the list; text "" when none */
 
 	struct chart_cap_line caps[CHART_MAX_CAPACITIES];
 	size_t n_caps;

@@ -104,9 +104,15 @@ static const char *const schema_phrases[] = {
 	NULL
 };
 
+/* Phrases a template may leave out (it was made before the report asked). */
+static const char *const schema_optional_phrases[] = {
+	"timeline.more", "chart.more_events", NULL
+};
+
 static const struct template_schema schema = {
 	schema_values, schema_lists, schema_directives,
-	sizeof(schema_directives) / sizeof(*schema_directives), schema_phrases
+	sizeof(schema_directives) / sizeof(*schema_directives), schema_phrases,
+	schema_optional_phrases
 };
 
 const struct template_schema *report_schema(void)
@@ -1349,6 +1355,73 @@ static int cmp_tl(const void *x, const void *y)
 }
 
 #define TIMELINE_MAX 60
+#define CHART_EVENTS_SHOWN 12     /* numbered on page one's chart: the most telling */
+
+struct event_rank {
+	size_t i;          /* index in vm->events */
+	int far;           /* 0: from shortly before the onset to the end; 1: elsewhere */
+	int64_t dist;      /* from the onset */
+};
+
+static int cmp_rank(const void *x, const void *y)
+{
+	const struct event_rank *a = x, *b = y;
+	if (a->far != b->far)
+		return a->far - b->far;
+	if (a->dist != b->dist)
+		return a->dist < b->dist ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+static int cmp_index(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+/*
+ * The log lines and notes in [from, to] that room allows, the most telling
+ * first: those from 30 minutes before the onset to the end of the incident,
+ * then the nearest to the onset (without an incident, the earliest). Their
+ * indices in vm->events go to idx in the store's (time) order; *more counts
+ * those left out, from *more_from to *more_to.
+ */
+static size_t pick_events(const struct report *r, int64_t from, int64_t to, size_t room,
+			  size_t *idx, size_t *more, int64_t *more_from, int64_t *more_to)
+{
+	const struct analysis *a = r->a;
+	const struct vm *vm = r->vm;
+	struct event_rank *rk = xmalloc((vm->n_events + 1) * sizeof(*rk));
+	size_t n = 0, kept;
+	int64_t onset = a->has_incident ? a->incident.onset_ms : from;
+	int64_t near_from = a->has_incident ? onset - 30 * 60000 : INT64_MIN;
+	int64_t near_to = a->has_incident ? a->incident.end_ms : INT64_MIN;
+
+	for (size_t i = 0; i < vm->n_events; i++) {
+		const struct event *ev = &vm->events[i];
+		if (ev->kind == EVENT_COUNTER_RESET || ev->t_ms < from || ev->t_ms > to)
+			continue;
+		rk[n].i = i;
+		rk[n].far = !(ev->t_ms >= near_from && ev->t_ms <= near_to);
+		rk[n].dist = ev->t_ms >= onset ? ev->t_ms - onset : onset - ev->t_ms;
+		n++;
+	}
+	qsort(rk, n, sizeof(*rk), cmp_rank);
+	kept = n < room ? n : room;
+	*more = n - kept;
+	*more_from = INT64_MAX;
+	*more_to = INT64_MIN;
+	for (size_t k = kept; k < n; k++) {
+		int64_t t = vm->events[rk[k].i].t_ms;
+		*more_from = t < *more_from ? t : *more_from;
+		*more_to = t > *more_to ? t : *more_to;
+	}
+	for (size_t k = 0; k < kept; k++)
+		idx[k] = rk[k].i;
+	qsort(idx, kept, sizeof(*idx), cmp_index);
+	free(rk);
+	return kept;
+}
 
 /* The gap the incident ended in (no sample between the gap's ends), or NULL. */
 static const struct dq_gap *end_gap(const struct analysis *a)
@@ -1405,17 +1478,28 @@ static int table_timeline(struct report *r, struct err *e)
 			goto done;
 		rows[n++] = (struct tl_row){ end, 4, what };
 	}
-	for (size_t i = 0; i < r->vm->n_events && n < TIMELINE_MAX; i++) {
-		const struct event *ev = &r->vm->events[i];
-		if (ev->kind == EVENT_COUNTER_RESET || ev->t_ms < a->from_ms ||
-		    ev->t_ms > a->to_ms + 86400000)
-			continue;
+	/* the log lines and notes there is room for; a row says how many are not */
+	size_t pick[TIMELINE_MAX], more;
+	int64_t more_from, more_to;
+	int say_more = template_has_phrase(r->t, "timeline.more");
+	size_t np = pick_events(r, a->from_ms, a->to_ms + 86400000, TIMELINE_MAX - n - say_more,
+				pick, &more, &more_from, &more_to);
+	for (size_t k = 0; k < np; k++) {
+		const struct event *ev = &r->vm->events[pick[k]];
 		tvals_set(s, "source", ev->source ? ev->source : "");
 		tvals_set(s, "message", ev->message ? ev->message : "");
 		if (phrase_plain(r, ev->kind == EVENT_RESTART ? "timeline.restart" : "timeline.event",
 				 s, &what, e) < 0)
 			goto done;
 		rows[n++] = (struct tl_row){ ev->t_ms, 3, what };
+	}
+	if (more && say_more) {
+		tvals_setf(s, "n", "%zu", more);
+		set_time(r, s, "from", more_from);
+		set_time(r, s, "to", more_to);
+		if (phrase_plain(r, "timeline.more", s, &what, e) < 0)
+			goto done;
+		rows[n++] = (struct tl_row){ more_from, 5, what };
 	}
 	qsort(rows, n, sizeof(*rows), cmp_tl);
 	static const double widths3[] = { 1.6, 0.95, 4.1 }, widths2[] = { 1.6, 5.05 };
@@ -1703,12 +1787,12 @@ static int add_chart(struct report *r, const char *id, int small, int fill, stru
 	if (cause && a->has_incident) {
 		/* numbered events: the log lines and restarts inside the view */
 		struct tvals *s = tvals_scope(r->v);
-		size_t ne = 0;
-		for (size_t i = 0; i < r->vm->n_events && ne < CHART_MAX_EVENTS; i++) {
-			const struct event *ev = &r->vm->events[i];
-			if (ev->kind == EVENT_COUNTER_RESET || ev->t_ms < sp->from_ms ||
-			    ev->t_ms > sp->to_ms)
-				continue;
+		size_t ne = 0, pick[CHART_EVENTS_SHOWN], more;
+		int64_t more_from, more_to;
+		size_t np = pick_events(r, sp->from_ms, sp->to_ms, CHART_EVENTS_SHOWN, pick, &more,
+					&more_from, &more_to);
+		for (size_t k = 0; k < np; k++) {
+			const struct event *ev = &r->vm->events[pick[k]];
 			tvals_set(s, "source", ev->source ? ev->source : "");
 			tvals_set(s, "message", ev->message ? ev->message : "");
 			if (phrase_plain(r, ev->kind == EVENT_RESTART ? "timeline.restart"
@@ -1721,6 +1805,14 @@ static int add_chart(struct report *r, const char *id, int small, int fill, stru
 		}
 		sp->events = c->events;
 		sp->n_events = ne;
+		sp->n_events_more = more;
+		if (template_has_phrase(r->t, "chart.more_events")) {
+			if (phrase_plain(r, "chart.more_events", r->v, &txt, e) < 0) {
+				tvals_free(s);
+				return -1;
+			}
+			sp->more_label = keep(c, txt);
+		}
 		/*
 		 * the call-out: the peak of the cause's figure, on a line the
 		 * chart draws (else on the drawn line that went highest)

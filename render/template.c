@@ -995,7 +995,8 @@ static int parse_phrases(struct template *t, const char *file, const char *text,
 				return err_here(e, &fsrc, i, "phrase line is not 'key: text'");
 			}
 			char *key = xstrndup(l, (size_t)(colon - l));
-			if (!in_list(sc->phrases, key) || find_phrase(t, key)) {
+			if ((!in_list(sc->phrases, key) && !in_list(sc->optional_phrases, key)) ||
+			    find_phrase(t, key)) {
 				err_here(e, &fsrc, i, find_phrase(t, key) ? "phrase '%s' given twice"
 									  : "unknown phrase '%s'", key);
 				free(key);

@@ -66,7 +66,9 @@
  * values: names of {{name}} and {{#if name}}; lists: names of {{#each}};
  * directives: "chart", "table", ... with the IDs each accepts (NULL-ended);
  * an argument may also be a value name, whose value is then the ID.
- * phrases: keys phrases.md must define (others are refused as typos).
+ * phrases: keys phrases.md must define (others are refused as typos);
+ * optional_phrases: keys it may define (a template made before the report
+ * asked for them still loads; template_has_phrase() tells).
  */
 struct template_directive {
 	const char *name;
@@ -80,6 +82,7 @@ struct template_schema {
 	const struct template_directive *directives;
 	size_t n_directives;
 	const char *const *phrases;  /* NULL-ended */
+	const char *const *optional_phrases;  /* NULL-ended, or NULL */
 };
 
 /* --- values ---------------------------------------------------------------- */

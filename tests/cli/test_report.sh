@@ -272,6 +272,29 @@ if command -v pdftotext >/dev/null; then
 	grep -q "CPU, memory, disk and network" "$TMP/bare.txt" && fail "unseen resources said to have room" || ok
 fi
 
+# A flood of log lines (300 in the hour around the onset): page one's chart
+# numbers those nearest the onset and says how many more the timeline has;
+# the timeline says how many it does not list. Nothing is dropped unsaid.
+awk 'BEGIN {
+	print "timestamp,vm,source,message"
+	for (i = 0; i < 300; i++) {
+		m = 20 * 60 + 20 + int(i / 5)
+		printf "2026-10-31T%02d:%02d:%02dZ,vm1,app,\"line %d, of the flood\"\n", m / 60, m % 60, (i % 5) * 10, i
+	}
+}' >"$TMP/flood.csv"
+run "$VMPM" report --events "$TMP/flood.csv" -o "$TMP/flood.pdf" "$seed/vm1.csv"
+expect_rc 0 "a flood of events"
+if command -v pdftotext >/dev/null; then
+	pdftotext -f 1 -l 1 "$TMP/flood.pdf" - | tr -s ' \n' ' ' >"$TMP/flood1.txt"
+	shown=$(grep -o 'app: line [0-9]*' "$TMP/flood1.txt" | wc -l)
+	more=$(grep -o '+[0-9]* more in the timeline' "$TMP/flood1.txt" | tr -dc 0-9)
+	[ -n "$more" ] && [ $((shown + more)) -eq 300 ] && ok \
+		|| fail "page one lists $shown events and says +$more more (want 300 in all)"
+	grep -q "app: line 150," "$TMP/flood1.txt" && ok || fail "the event at the onset is not listed"
+	pdftotext "$TMP/flood.pdf" - | tr -s ' \n' ' ' >"$TMP/flood.txt"
+	grep -q "more log lines and notes, from" "$TMP/flood.txt" && ok || fail "timeline is silent about what it left out"
+fi
+
 # An output folder that does not exist: exit 7, nothing written.
 run "$VMPM" report -o "$TMP/no/such/dir/x.pdf" "$seed/vm1.csv"
 expect_rc 7 "missing output folder"

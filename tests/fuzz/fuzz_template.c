@@ -75,7 +75,7 @@ static const struct template_directive fz_directives[] = {
 static const char *const fz_phrases[] = { "p", "q.r", NULL };
 static const struct template_schema fz_schema = {
 	fz_values, fz_lists, fz_directives, sizeof(fz_directives) / sizeof(*fz_directives),
-	fz_phrases
+	fz_phrases, NULL
 };
 
 /* ---- values ------------------------------------------------------------------------ */

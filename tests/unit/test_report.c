@@ -62,6 +62,7 @@ struct build_opts {
 	int has_at;
 	int64_t at_ms;
 	int64_t from_ms, to_ms;      /* 0: all */
+	int extra_events;            /* notes a minute apart, centred on the onset */
 };
 
 static void build_with(struct built *b, const struct synth_opts *so, const struct build_opts *bo)
@@ -69,6 +70,16 @@ static void build_with(struct built *b, const struct synth_opts *so, const struc
 	struct err e = ERR_INIT;
 	memset(b, 0, sizeof(*b));
 	b->st = synth_store(so);
+	if (bo->extra_events) {
+		struct vm *w;
+		assert_int_equal(store_vm(b->st, "vm1", 3, &w, &e), 0);
+		int64_t t0 = synth_onset(so) - (int64_t)(bo->extra_events / 2) * 60000;
+		char msg[64];
+		for (int i = 0; i < bo->extra_events; i++) {
+			snprintf(msg, sizeof(msg), "note number %d", i);
+			vm_add_event(w, t0 + (int64_t)i * 60000, EVENT_NOTE, "app", msg);
+		}
+	}
 	const struct vm *vm = store_find_vm(b->st, "vm1");
 	assert_non_null(vm);
 	struct analyze_opts ao = ANALYZE_OPTS_INIT;
@@ -127,7 +138,7 @@ static void build(struct built *b, enum synth_kind kind, const char *customer)
 	struct synth_opts so = SYNTH_OPTS_INIT;
 	so.kind = kind;
 	so.events = 1;
-	struct build_opts bo = { customer, 0, 0, 0, 0, 0 };
+	struct build_opts bo = { customer, 0, 0, 0, 0, 0, 0 };
 	build_with(b, &so, &bo);
 }
 
@@ -328,6 +339,44 @@ static void test_peak_figure_label(void **state)
 	release(&b);
 }
 
+/*
+ * A flood of log lines: the timeline keeps those nearest the incident and a
+ * row says how many it left out. Nothing is dropped without a word.
+ */
+static void test_many_events(void **state)
+{
+	(void)state;
+	struct built b;
+	struct synth_opts so = SYNTH_OPTS_INIT;
+	so.kind = SYNTH_SWAP_STORM;
+	so.events = 0;
+	struct build_opts bo = { NULL, 0, 0, 0, 0, 0, 200 };
+	build_with(&b, &so, &bo);
+	assert_true(b.a->has_incident);
+	char *flat = flat_text(b.text.buf);
+	/* the timeline: how many were left out, and the listed ones add up */
+	const char *more = strstr(flat, "more log lines and notes, from");
+	if (!more)
+		fail_msg("no 'more' row in the timeline: %.400s", flat);
+	const char *num = more - 1;
+	while (num > flat && num[-1] >= '0' && num[-1] <= '9')
+		num--;
+	size_t left_out = strtoul(num, NULL, 10), listed = 0;
+	char key[48];
+	for (int i = 0; i < 200; i++) {
+		snprintf(key, sizeof(key), "app: note number %d ", i);
+		listed += strstr(flat, key) != NULL;
+	}
+	assert_true(left_out > 0);
+	assert_int_equal(listed + left_out, 200);
+	/* the ones at the onset are listed, the earliest are not */
+	assert_non_null(strstr(flat, "app: note number 100 "));
+	assert_null(strstr(flat, "app: note number 0 "));
+	/* (page one's "+N more in the timeline" is checked on a real PDF: test_report.sh) */
+	free(flat);
+	release(&b);
+}
+
 static void test_none_case(void **state)
 {
 	(void)state;
@@ -505,7 +554,7 @@ static void test_hint_unmatched(void **state)
 
 	/* a quiet night, three days before the incident */
 	struct build_opts bo = { NULL, 0, 1, onset / DAY_MS * DAY_MS - 3 * DAY_MS + 3 * 3600000LL,
-				 0, 0 };
+				 0, 0, 0 };
 	build_with(&b, &so, &bo);
 	assert_true(b.a->has_incident);
 	if (!b.a->dq.hint_unmatched)
@@ -558,7 +607,7 @@ static void test_coverage_not_rounded_up(void **state)
 	so.kind = SYNTH_SWAP_STORM;
 	so.events = 1;
 	so.gap_elsewhere = 1;
-	struct build_opts bo = { NULL, 0, 0, 0, 0, 0 };
+	struct build_opts bo = { NULL, 0, 0, 0, 0, 0, 0 };
 	struct built b;
 	build_with(&b, &so, &bo);
 	assert_true(b.a->dq.coverage < 1);
@@ -590,7 +639,7 @@ static void test_end_in_gap(void **state)
 		so.kind = SYNTH_SWAP_STORM;
 		so.gap_in_incident = 1;
 		so.duration_min = d;
-		struct build_opts bo = { NULL, 0, 0, 0, 0, 0 };
+		struct build_opts bo = { NULL, 0, 0, 0, 0, 0, 0 };
 		build_with(&b, &so, &bo);
 		const struct dq_gap *g = NULL;
 		for (size_t i = 0; b.a->has_incident && i < b.a->dq.n_gaps; i++)
@@ -634,7 +683,7 @@ static void test_heading_keeps_chart(void **state)
 			struct synth_opts so = SYNTH_OPTS_INIT;
 			so.kind = kinds[k];
 			so.events = 1;
-			struct build_opts bo = { NULL, letter, 0, 0, 0, 0 };
+			struct build_opts bo = { NULL, letter, 0, 0, 0, 0, 0 };
 			struct built b;
 			build_with(&b, &so, &bo);
 			const char *from = b.a->has_incident ? "Ruled out" : "What we checked";
@@ -719,7 +768,7 @@ static void test_each_chart_once(void **state)
 			struct synth_opts so = SYNTH_OPTS_INIT;
 			so.kind = (enum synth_kind)k;
 			so.events = 1;
-			struct build_opts bo = { NULL, letter, 0, 0, 0, 0 };
+			struct build_opts bo = { NULL, letter, 0, 0, 0, 0, 0 };
 			struct built b;
 			build_with(&b, &so, &bo);
 			const char *name = synth_names[k], *paper = letter ? "letter" : "a4";
@@ -794,7 +843,7 @@ static void test_page_one_chart_fills(void **state)
 				struct synth_opts so = SYNTH_OPTS_INIT;
 				so.kind = (enum synth_kind)k;
 				so.events = 1;
-				struct build_opts bo = { NULL, letter, 0, 0, 0, 0 };
+				struct build_opts bo = { NULL, letter, 0, 0, 0, 0, 0 };
 				if (crowded) {
 					bo.customer = long_name;
 					bo.has_at = 1;   /* after the data: said in a paragraph */
@@ -831,6 +880,7 @@ int main(void)
 		cmocka_unit_test(test_memory_case),
 		cmocka_unit_test(test_cpu_case),
 		cmocka_unit_test(test_peak_figure_label),
+		cmocka_unit_test(test_many_events),
 		cmocka_unit_test(test_none_case),
 		cmocka_unit_test(test_no_incident),
 		cmocka_unit_test(test_root_cause_once),

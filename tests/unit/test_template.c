@@ -32,8 +32,9 @@ static const struct template_directive directives[] = {
 	{ "pagebreak", NULL, NULL },
 };
 static const char *const phrases[] = { "summary.memory", "reason.cpu", NULL };
+static const char *const optional[] = { "extra.note", NULL };
 static const struct template_schema schema = {
-	values, lists, directives, sizeof(directives) / sizeof(*directives), phrases
+	values, lists, directives, sizeof(directives) / sizeof(*directives), phrases, optional
 };
 
 static const char *ok_phrases = "# comment\n"
@@ -465,9 +466,36 @@ static void test_reserved_marker(void **state)
 	assert_non_null(strstr(e.msg, "reserved"));
 }
 
+/* An optional phrase may be given or left out; either way the template
+ * loads and template_has_phrase() tells. A key in neither list is a typo. */
+static void test_optional_phrase(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	struct template *t = load("# {{vm}}\n", NULL, &e);
+	assert_non_null(t);
+	assert_false(template_has_phrase(t, "extra.note"));
+	template_free(t);
+	struct strbuf ph = STRBUF_INIT;
+	strbuf_addstr(&ph, ok_phrases);
+	strbuf_addstr(&ph, "extra.note: {{vm}} had a note.\n");
+	t = load("# {{vm}}\n", ph.buf, &e);
+	assert_non_null(t);
+	assert_true(template_has_phrase(t, "extra.note"));
+	template_free(t);
+	strbuf_reset(&ph);
+	strbuf_addstr(&ph, ok_phrases);
+	strbuf_addstr(&ph, "extra.notes: a typo\n");
+	e = (struct err)ERR_INIT;
+	assert_null(load("# {{vm}}\n", ph.buf, &e));
+	assert_non_null(strstr(e.msg, "unknown phrase 'extra.notes'"));
+	strbuf_release(&ph);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_optional_phrase),
 		cmocka_unit_test(test_placeholders_and_escaping),
 		cmocka_unit_test(test_conditionals_standalone),
 		cmocka_unit_test(test_each_and_md_values),
