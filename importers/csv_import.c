@@ -513,6 +513,21 @@ static void on_header(struct csv_reader *r, long line)
 			 expected_header);
 		return;
 	} else {
+		/* timestamp, vm, source, message and nothing else: log lines, not metrics */
+		size_t msg = SIZE_MAX, others = 0;
+		for (size_t i = 0; i < n; i++) {
+			enum csv_col k = csv_col_of(names[i]);
+			if (k == CSV_COL_MESSAGE && msg == SIZE_MAX)
+				msg = i;
+			others += k == CSV_COL_OTHER && names[i][0];
+		}
+		if (msg != SIZE_MAX && !others) {
+			csv_fail(r, ERR_FORMAT, line, names[msg],
+				 "cannot read '%s' line %ld: it holds log lines (a '%s' column, no "
+				 "metric), not metrics; pass it with --events '%s'", r->name, line,
+				 names[msg], r->name);
+			return;
+		}
 		mode = MODE_WIDE;
 		for (size_t i = 0; i < n; i++) {
 			if (roles[i] != R_IGNORE || !names[i][0] || lookup_role(names[i]) != R_IGNORE)

@@ -433,6 +433,28 @@ static void test_numbers_match_strtod(void **state)
 	store_free(st);
 }
 
+/* An events file given as metrics: one line that says to pass it with
+ * --events; a metrics file with a message column beside metrics still reads. */
+static void test_events_file_as_metrics(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	struct store *st = import("timestamp,vm,source,message\n"
+				  "2026-10-31T20:58:00Z,vm1,kernel,task blocked\n", NULL, -1, &e);
+	assert_int_equal(e.code, ERR_FORMAT);
+	assert_non_null(strstr(e.msg, "line 1: it holds log lines"));
+	assert_non_null(strstr(e.msg, "pass it with --events 't.csv'"));
+	store_free(st);
+	struct import_opts o = IMPORT_OPTS_INIT;
+	o.default_vm = "vm1";
+	st = import_ok("timestamp,message,cpu.usage_pct\n"
+		       "2026-10-31T20:58:00Z,ok,12.5\n", &o);
+	const struct series *s = series_of(st, "vm1", "cpu.usage_pct");
+	assert_non_null(s);
+	assert_int_equal(s->n, 1);
+	store_free(st);
+}
+
 static void test_timestamp_styles(void **state)
 {
 	(void)state;
@@ -1050,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(test_number_forms),
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_numbers_match_strtod),
+		cmocka_unit_test(test_events_file_as_metrics),
 		cmocka_unit_test(test_timestamp_styles),
 		cmocka_unit_test(test_naive_times_with_zone),
 		cmocka_unit_test(test_dst_fall_back_in_order),
