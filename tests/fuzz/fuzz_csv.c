@@ -1,33 +1,100 @@
 /*
  * libFuzzer target of the CSV importer: any bytes, read as a metrics CSV
  * into a fresh store, then store_finish and store_free. Each input is read
- * twice, with the default options and with every option set (a default VM
- * for wide files, a VM filter, day-first dates, a time window, naive times
- * in Europe/Paris so that clock changes are met), so that both the plain
- * and the filtering paths are explored.
+ * with the default options and with every option set (a default VM for
+ * wide files, a VM filter, day-first dates, a time window, naive times in
+ * Europe/Paris so that clock changes are met), so that both the plain and
+ * the filtering paths are explored.
+ *
+ * It is also differential: each read is done with the plain rows split in
+ * place and again with libcsv reading every row (csv_set_plain_rows), at
+ * the default chunk and at 7-byte chunks, and everything the store shows
+ * (return code, error, sources, diagnostics, samples bit for bit) must be
+ * the same, else it aborts.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -include report/banned.h \
  *     -D_POSIX_C_SOURCE=200809L tests/fuzz/fuzz_csv.c importers/csv_import.c \
- *     report/[a-z]*.c -lcsv -lm -o /tmp/fz_csv
+ *     importers/csv_common.c report/[a-z]*.c -lcsv -lm -o /tmp/fz_csv
  *   /tmp/fz_csv -max_total_time=300 /tmp/csv-work tests/fuzz/corpus/csv
  *
  * ctest replays tests/fuzz/corpus/csv/ through it (standalone.c).
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "importers/csv_common.h"
 #include "importers/import.h"
+#include "report/strbuf.h"
 #include "tests/fuzz/fuzz_opts.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Everything the store shows after a read, as text. */
+static void digest(struct store *st, int rc, const struct err *e, struct strbuf *out)
+{
+	strbuf_addf(out, "rc %d code %d msg %s\n", rc, e->code, rc < 0 ? e->msg : "");
+	for (size_t i = 0; i < store_source_count(st); i++) {
+		const struct source *s = store_source_at(st, i);
+		strbuf_addf(out, "source %s read %zu kept %zu skipped %zu filtered %zu naive %zu\n",
+			    s->format, s->rows_read, s->rows_kept, s->rows_skipped,
+			    s->rows_filtered, s->rows_naive);
+	}
+	for (int k = 0; k < DIAG_KIND_COUNT; k++)
+		strbuf_addf(out, "%zu ", store_diag_total(st, (enum diag_kind)k));
+	const struct diag *d;
+	size_t nd = store_diag_kept(st, &d);
+	for (size_t i = 0; i < nd; i++)
+		strbuf_addf(out, "\ndiag %d %ld %s %s", (int)d[i].kind, d[i].line,
+			    d[i].column ? d[i].column : "-", d[i].detail);
+	for (size_t v = 0; v < store_vm_count(st); v++) {
+		const struct vm *vm = store_vm_at(st, v);
+		strbuf_addf(out, "\nvm %s", vm->id);
+		for (size_t k = 0; k < vm->n_series; k++) {
+			const struct series *s = vm->series[k];
+			strbuf_addf(out, "\n %s:", s->metric);
+			for (size_t j = 0; j < s->n; j++) {
+				uint64_t bits;
+				memcpy(&bits, &s->v[j], sizeof(bits));
+				strbuf_addf(out, " %lld=%llx", (long long)s->t_ms[j],
+					    (unsigned long long)bits);
+			}
+		}
+	}
+}
+
 static void one(const uint8_t *data, size_t size, const struct import_opts *o)
 {
-	struct store *st = store_new();
-	struct err e = ERR_INIT;
-	(void)csv_import_buffer(st, "fuzz.csv", (const char *)data, size, o, &e);
-	store_finish(st);
-	store_free(st);
+	static const size_t chunks[] = { 0, 7 };
+	struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+
+	for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		for (int plain = 0; plain <= 1; plain++) {
+			struct store *st = store_new();
+			struct err e = ERR_INIT;
+			csv_set_chunk(chunks[c]);
+			csv_set_plain_rows(plain);
+			int rc = csv_import_buffer(st, "fuzz.csv", (const char *)data, size, o, &e);
+			store_finish(st);
+			strbuf_reset(&got);
+			digest(st, rc, &e, &got);
+			store_free(st);
+			if (!plain) {
+				strbuf_reset(&want);
+				strbuf_add(&want, got.buf, got.len);
+			} else if (strcmp(got.buf, want.buf) != 0) {
+				fprintf(stderr, "plain rows and libcsv differ (chunk %zu):\n--- libcsv\n"
+					"%s\n--- plain rows\n%s\n", chunks[c], want.buf, got.buf);
+				abort();
+			}
+		}
+	}
+	csv_set_chunk(0);
+	csv_set_plain_rows(1);
+	strbuf_release(&want);
+	strbuf_release(&got);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
