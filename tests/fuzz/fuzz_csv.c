@@ -29,41 +29,9 @@
 #include "importers/import.h"
 #include "report/strbuf.h"
 #include "tests/fuzz/fuzz_opts.h"
+#include "tests/fuzz/store_digest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* Everything the store shows after a read, as text. */
-static void digest(struct store *st, int rc, const struct err *e, struct strbuf *out)
-{
-	strbuf_addf(out, "rc %d code %d msg %s\n", rc, e->code, rc < 0 ? e->msg : "");
-	for (size_t i = 0; i < store_source_count(st); i++) {
-		const struct source *s = store_source_at(st, i);
-		strbuf_addf(out, "source %s read %zu kept %zu skipped %zu filtered %zu naive %zu\n",
-			    s->format, s->rows_read, s->rows_kept, s->rows_skipped,
-			    s->rows_filtered, s->rows_naive);
-	}
-	for (int k = 0; k < DIAG_KIND_COUNT; k++)
-		strbuf_addf(out, "%zu ", store_diag_total(st, (enum diag_kind)k));
-	const struct diag *d;
-	size_t nd = store_diag_kept(st, &d);
-	for (size_t i = 0; i < nd; i++)
-		strbuf_addf(out, "\ndiag %d %ld %s %s", (int)d[i].kind, d[i].line,
-			    d[i].column ? d[i].column : "-", d[i].detail);
-	for (size_t v = 0; v < store_vm_count(st); v++) {
-		const struct vm *vm = store_vm_at(st, v);
-		strbuf_addf(out, "\nvm %s", vm->id);
-		for (size_t k = 0; k < vm->n_series; k++) {
-			const struct series *s = vm->series[k];
-			strbuf_addf(out, "\n %s:", s->metric);
-			for (size_t j = 0; j < s->n; j++) {
-				uint64_t bits;
-				memcpy(&bits, &s->v[j], sizeof(bits));
-				strbuf_addf(out, " %lld=%llx", (long long)s->t_ms[j],
-					    (unsigned long long)bits);
-			}
-		}
-	}
-}
 
 static void one(const uint8_t *data, size_t size, const struct import_opts *o)
 {
@@ -79,7 +47,7 @@ static void one(const uint8_t *data, size_t size, const struct import_opts *o)
 			int rc = csv_import_buffer(st, "fuzz.csv", (const char *)data, size, o, &e);
 			store_finish(st);
 			strbuf_reset(&got);
-			digest(st, rc, &e, &got);
+			store_digest(st, rc, &e, &got);
 			store_free(st);
 			if (!plain) {
 				strbuf_reset(&want);

@@ -4,7 +4,9 @@
  * store_free. Each input is read twice, with the default options and with
  * every option set (a VM filter and default VM, day-first dates, a zone with
  * clock changes for naive times, a time window), so that both the plain and
- * the filtering paths are explored.
+ * the filtering paths are explored. Like fuzz_csv.c it is differential:
+ * plain rows against libcsv alone, at the default and at 7-byte chunks,
+ * must give the same store, else it aborts.
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -I. -include report/banned.h \
  *     -D_POSIX_C_SOURCE=200809L tests/fuzz/fuzz_events.c importers/events_import.c \
@@ -15,13 +17,18 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 
+#include "importers/csv_common.h"
 #include "importers/import.h"
 #include "tests/fuzz/fuzz_opts.h"
+#include "tests/fuzz/store_digest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void one(const uint8_t *data, size_t size, const struct import_opts *o)
+static void read_once(const uint8_t *data, size_t size, const struct import_opts *o,
+		      struct strbuf *out)
 {
 	struct store *st = store_new();
 	struct err e = ERR_INIT;
@@ -30,9 +37,34 @@ static void one(const uint8_t *data, size_t size, const struct import_opts *o)
 	/* a VM with samples, as when the metrics were imported first */
 	if (store_vm(st, "vm1", 3, &vm, &e) == 0 && vm_series(vm, "cpu.usage_pct", 13, &s, &e) == 0)
 		(void)series_append(s, 1793479800000LL, 50.0);
-	(void)events_import_buffer(st, "fuzz.csv", (const char *)data, size, o, &e);
+	int rc = events_import_buffer(st, "fuzz.csv", (const char *)data, size, o, &e);
 	store_finish(st);
+	store_digest(st, rc, &e, out);
 	store_free(st);
+}
+
+static void one(const uint8_t *data, size_t size, const struct import_opts *o)
+{
+	static const size_t chunks[] = { 0, 7 };
+	struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+
+	for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		csv_set_chunk(chunks[c]);
+		strbuf_reset(&want);
+		strbuf_reset(&got);
+		csv_set_plain_rows(0);
+		read_once(data, size, o, &want);
+		csv_set_plain_rows(1);
+		read_once(data, size, o, &got);
+		if (strcmp(got.buf, want.buf) != 0) {
+			fprintf(stderr, "plain rows and libcsv differ (chunk %zu):\n--- libcsv\n%s\n"
+				"--- plain rows\n%s\n", chunks[c], want.buf, got.buf);
+			abort();
+		}
+	}
+	csv_set_chunk(0);
+	strbuf_release(&want);
+	strbuf_release(&got);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
