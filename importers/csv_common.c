@@ -572,8 +572,8 @@ static void decide_date_order(struct csv_reader *r, const char *buf, size_t len)
  * Any other row (a doubled quote, a quote inside an unquoted field, text
  * after a closing quote, a line break inside quotes), and a row the chunk
  * cuts, goes to libcsv, one line at a time until libcsv is between rows
- * again. A differential test (test_csv_import.c) holds the two to the same
- * callbacks on random bytes.
+ * again. test_csv_plain.c and the fuzz targets hold the two to the same
+ * result (import_opts.csv_libcsv_only reads with libcsv alone).
  */
 
 /* libcsv's state between rows (libcsv.c, ROW_NOT_BEGUN) */
@@ -582,18 +582,6 @@ static void decide_date_order(struct csv_reader *r, const char *buf, size_t len)
  * goes to libcsv */
 #define CSV_PLAIN_FIELDS 512
 
-static int plain_enabled = 1;
-static size_t chunk_size = CSV_CHUNK;
-
-void csv_set_plain_rows(int on)
-{
-	plain_enabled = on;
-}
-
-void csv_set_chunk(size_t bytes)
-{
-	chunk_size = bytes ? bytes : CSV_CHUNK;
-}
 
 static inline int is_row_end(unsigned char c)
 {
@@ -720,6 +708,7 @@ static int feed(struct csv_reader *r, const char *buf, size_t len)
 	if (!len)
 		return 0;
 	r->scan_nl = r->p.quoted || memchr(buf, '"', len) != NULL;
+	int plain_enabled = !r->o->csv_libcsv_only;
 	for (size_t off = 0; off < len;) {
 		if (plain_enabled && r->p.pstate == LIBCSV_ROW_NOT_BEGUN && !r->p.entry_pos) {
 			off += plain_rows(r, buf + off, len - off);
@@ -786,8 +775,9 @@ int csv_read_buffer(struct csv_reader *r, const char *buf, size_t len)
 {
 	r->total = len;
 	decide_date_order(r, buf, len);
-	for (size_t off = 0; off < len; off += chunk_size)
-		if (feed(r, buf + off, len - off < chunk_size ? len - off : chunk_size) < 0)
+	size_t chunk = r->o->csv_chunk ? r->o->csv_chunk : CSV_CHUNK;
+	for (size_t off = 0; off < len; off += chunk)
+		if (feed(r, buf + off, len - off < chunk ? len - off : chunk) < 0)
 			return -1;
 	return finish(r);
 }

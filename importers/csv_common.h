@@ -185,10 +185,6 @@ void csv_reader_init(struct csv_reader *r, struct store *st, const char *name,
 int csv_read_buffer(struct csv_reader *r, const char *buf, size_t len);
 int csv_read_stream(struct csv_reader *r, FILE *f);
 
-/* For tests: 0 makes libcsv read every row (see csv_common.c, the plain
- * rows); csv_read_buffer's chunks of `bytes` (0: the default). */
-void csv_set_plain_rows(int on);
-void csv_set_chunk(size_t bytes);
 
 /* Frees what the reader holds (not r itself). */
 void csv_reader_release(struct csv_reader *r);

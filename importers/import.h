@@ -41,9 +41,13 @@ struct import_opts {
 	const char *sqlite_query; /* custom SQL with :vm :from :to, or NULL */
 	size_t max_query_rows;    /* rows sqlite_query may return before ERR_LIMIT;
 				   * 0: STORE_MAX_SAMPLES (tests set a small one) */
+	int csv_libcsv_only;      /* every CSV row through libcsv, none split in place
+				   * (tests hold the two readers to the same result) */
+	size_t csv_chunk;         /* bytes a CSV buffer is parsed by; 0: the default
+				   * (tests and fuzzers cut finer, to meet every boundary) */
 };
 
-#define IMPORT_OPTS_INIT { NULL, NULL, INT64_MIN, INT64_MAX, TS_CTX_INIT, NULL, 0 }
+#define IMPORT_OPTS_INIT { NULL, NULL, INT64_MIN, INT64_MAX, TS_CTX_INIT, NULL, 0, 0, 0 }
 
 /* Reads a metrics export, finding its format from its content (SQLite magic,
  * CSV header). "-" reads standard input; a pipe or FIFO (<(...)) is read

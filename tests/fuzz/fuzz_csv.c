@@ -7,8 +7,8 @@
  * the filtering paths are explored.
  *
  * It is also differential: each read is done with the plain rows split in
- * place and again with libcsv reading every row (csv_set_plain_rows), at
- * the default chunk and at 7-byte chunks, and everything the store shows
+ * place and again with libcsv reading every row (import_opts.csv_libcsv_only),
+ * at the default chunk and at 7-byte chunks (csv_chunk), and everything the store shows
  * (return code, error, sources, diagnostics, samples bit for bit) must be
  * the same, else it aborts.
  *
@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "importers/csv_common.h"
 #include "importers/import.h"
 #include "report/strbuf.h"
 #include "tests/fuzz/fuzz_opts.h"
@@ -42,9 +41,10 @@ static void one(const uint8_t *data, size_t size, const struct import_opts *o)
 		for (int plain = 0; plain <= 1; plain++) {
 			struct store *st = store_new();
 			struct err e = ERR_INIT;
-			csv_set_chunk(chunks[c]);
-			csv_set_plain_rows(plain);
-			int rc = csv_import_buffer(st, "fuzz.csv", (const char *)data, size, o, &e);
+			struct import_opts oc = *o;
+			oc.csv_chunk = chunks[c];
+			oc.csv_libcsv_only = !plain;
+			int rc = csv_import_buffer(st, "fuzz.csv", (const char *)data, size, &oc, &e);
 			store_finish(st);
 			strbuf_reset(&got);
 			store_digest(st, rc, &e, &got);
@@ -59,8 +59,6 @@ static void one(const uint8_t *data, size_t size, const struct import_opts *o)
 			}
 		}
 	}
-	csv_set_chunk(0);
-	csv_set_plain_rows(1);
 	strbuf_release(&want);
 	strbuf_release(&got);
 }

@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "importers/csv_common.h"
 #include "importers/import.h"
 #include "tests/fuzz/fuzz_opts.h"
 #include "tests/fuzz/store_digest.h"
@@ -49,20 +48,20 @@ static void one(const uint8_t *data, size_t size, const struct import_opts *o)
 	struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
 
 	for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
-		csv_set_chunk(chunks[c]);
+		struct import_opts oc = *o;
+		oc.csv_chunk = chunks[c];
 		strbuf_reset(&want);
 		strbuf_reset(&got);
-		csv_set_plain_rows(0);
-		read_once(data, size, o, &want);
-		csv_set_plain_rows(1);
-		read_once(data, size, o, &got);
+		oc.csv_libcsv_only = 1;
+		read_once(data, size, &oc, &want);
+		oc.csv_libcsv_only = 0;
+		read_once(data, size, &oc, &got);
 		if (strcmp(got.buf, want.buf) != 0) {
 			fprintf(stderr, "plain rows and libcsv differ (chunk %zu):\n--- libcsv\n%s\n"
 				"--- plain rows\n%s\n", chunks[c], want.buf, got.buf);
 			abort();
 		}
 	}
-	csv_set_chunk(0);
 	strbuf_release(&want);
 	strbuf_release(&got);
 }

@@ -61,8 +61,8 @@ static char *transcript(const char *buf, size_t len, int plain, size_t chunk)
 
 	memset(&x, 0, sizeof(x));
 	strbuf_init(&x.log, 256);
-	csv_set_plain_rows(plain);
-	csv_set_chunk(chunk);
+	o.csv_libcsv_only = !plain;
+	o.csv_chunk = chunk;
 	csv_reader_init(&x.r, st, "t.csv", &o, &e, "expected something", 4096, on_field,
 			on_header, on_row);
 	int rc = csv_read_buffer(&x.r, buf, len);
@@ -70,8 +70,6 @@ static char *transcript(const char *buf, size_t len, int plain, size_t chunk)
 		    x.src.rows_read, x.src.rows_skipped, e.code, rc < 0 ? e.msg : "");
 	csv_reader_release(&x.r);
 	store_free(st);
-	csv_set_plain_rows(1);
-	csv_set_chunk(0);
 	return strbuf_detach(&x.log, NULL);
 }
 
@@ -181,9 +179,8 @@ static void test_import_same(void **state)
 		struct store *st = store_new();
 		struct import_opts o = IMPORT_OPTS_INIT;
 		struct err e = ERR_INIT;
-		csv_set_plain_rows(plain);
+		o.csv_libcsv_only = !plain;
 		assert_int_equal(csv_import_buffer(st, "t.csv", csv, strlen(csv), &o, &e), 0);
-		csv_set_plain_rows(1);
 		store_finish(st);
 		const struct series *s = vm_find_series(store_find_vm(st, "vm1"), "cpu.usage_pct");
 		const struct diag *d;
