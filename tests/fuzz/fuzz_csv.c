@@ -32,35 +32,20 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void read_once(const uint8_t *data, size_t size, const struct import_opts *o,
+		      struct strbuf *out)
+{
+	struct store *st = store_new();
+	struct err e = ERR_INIT;
+	int rc = csv_import_buffer(st, "fuzz.csv", (const char *)data, size, o, &e);
+	store_finish(st);
+	store_digest(st, rc, &e, out);
+	store_free(st);
+}
+
 static void one(const uint8_t *data, size_t size, const struct import_opts *o)
 {
-	static const size_t chunks[] = { 0, 7 };
-	struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
-
-	for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
-		for (int plain = 0; plain <= 1; plain++) {
-			struct store *st = store_new();
-			struct err e = ERR_INIT;
-			struct import_opts oc = *o;
-			oc.csv_chunk = chunks[c];
-			oc.csv_libcsv_only = !plain;
-			int rc = csv_import_buffer(st, "fuzz.csv", (const char *)data, size, &oc, &e);
-			store_finish(st);
-			strbuf_reset(&got);
-			store_digest(st, rc, &e, &got);
-			store_free(st);
-			if (!plain) {
-				strbuf_reset(&want);
-				strbuf_add(&want, got.buf, got.len);
-			} else if (strcmp(got.buf, want.buf) != 0) {
-				fprintf(stderr, "plain rows and libcsv differ (chunk %zu):\n--- libcsv\n"
-					"%s\n--- plain rows\n%s\n", chunks[c], want.buf, got.buf);
-				abort();
-			}
-		}
-	}
-	strbuf_release(&want);
-	strbuf_release(&got);
+	plain_vs_libcsv(data, size, o, read_once);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

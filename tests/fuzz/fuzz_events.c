@@ -44,26 +44,7 @@ static void read_once(const uint8_t *data, size_t size, const struct import_opts
 
 static void one(const uint8_t *data, size_t size, const struct import_opts *o)
 {
-	static const size_t chunks[] = { 0, 7 };
-	struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
-
-	for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
-		struct import_opts oc = *o;
-		oc.csv_chunk = chunks[c];
-		strbuf_reset(&want);
-		strbuf_reset(&got);
-		oc.csv_libcsv_only = 1;
-		read_once(data, size, &oc, &want);
-		oc.csv_libcsv_only = 0;
-		read_once(data, size, &oc, &got);
-		if (strcmp(got.buf, want.buf) != 0) {
-			fprintf(stderr, "plain rows and libcsv differ (chunk %zu):\n--- libcsv\n%s\n"
-				"--- plain rows\n%s\n", chunks[c], want.buf, got.buf);
-			abort();
-		}
-	}
-	strbuf_release(&want);
-	strbuf_release(&got);
+	plain_vs_libcsv(data, size, o, read_once);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

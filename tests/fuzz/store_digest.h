@@ -7,6 +7,8 @@
  * compared with strcmp.
  */
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "importers/import.h"
@@ -48,6 +50,37 @@ static void store_digest(struct store *st, int rc, const struct err *e, struct s
 				    ev->source, ev->message);
 		}
 	}
+}
+
+/* One read of data with o into the store's digest (out). */
+typedef void digest_read_fn(const uint8_t *data, size_t size, const struct import_opts *o,
+			    struct strbuf *out);
+
+/* Reads data with libcsv alone and with the plain rows, at the default and
+ * at 7-byte chunks; aborts when the two digests differ. */
+static void plain_vs_libcsv(const uint8_t *data, size_t size, const struct import_opts *o,
+			    digest_read_fn *read)
+{
+	static const size_t chunks[] = { 0, 7 };
+	struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+
+	for (size_t c = 0; c < sizeof(chunks) / sizeof(chunks[0]); c++) {
+		struct import_opts oc = *o;
+		oc.csv_chunk = chunks[c];
+		strbuf_reset(&want);
+		strbuf_reset(&got);
+		oc.csv_libcsv_only = 1;
+		read(data, size, &oc, &want);
+		oc.csv_libcsv_only = 0;
+		read(data, size, &oc, &got);
+		if (strcmp(got.buf, want.buf) != 0) {
+			fprintf(stderr, "plain rows and libcsv differ (chunk %zu):\n--- libcsv\n%s\n"
+				"--- plain rows\n%s\n", chunks[c], want.buf, got.buf);
+			abort();
+		}
+	}
+	strbuf_release(&want);
+	strbuf_release(&got);
 }
 
 #endif
