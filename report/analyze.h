@@ -32,8 +32,8 @@
  * Ownership: the analysis owns everything it points to (copied out of the
  * store); it stays valid after the store is freed. The store is only read.
  *
- * Method (the rules and thresholds live in static const tables at the top of
- * analyze.c, one row per rule):
+ * Method (the rules and thresholds live in static const tables in
+ * report/analyze/rules.h, one row per rule):
  *  1. views of each metric inside the window, normalised by capacity
  *     (per vCPU, memory against the size at each sample, disk and network
  *     against declared limits or a flat top the data shows); gaps are

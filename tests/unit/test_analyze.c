@@ -1,4 +1,4 @@
-/* Unit tests of the analyzer (report/analyze.c, report/stats.c) on synthetic
+/* Unit tests of the analyzer (report/analyze/, report/stats.c) on synthetic
  * histories built in C (test_analyze_synth.h). */
 #include <setjmp.h>
 #include <stdarg.h>
