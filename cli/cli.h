@@ -12,8 +12,8 @@
  * doc/vmpostmortem.1, and add tests/cli/test_NAME.sh.
  *
  * Options shared by every command that reads data (--vm, --from, --to, --tz,
- * --date-order, --events, --sqlite-query, --vcpus, --memory) are parsed by
- * cli_input_option and loaded by cli_load:
+ * --date-order, --events, --sqlite-query, --vcpus, --memory, --capacity) are
+ * parsed by cli_input_option and loaded by cli_load:
  *
  *   struct cli_input in;
  *   cli_input_init(&in);
@@ -65,8 +65,9 @@ struct cli_input {
 	const char *from_arg;    /* --from/--to as given: read in cli_load, */
 	const char *to_arg;      /* once the zone is known */
 	struct tz *zone;         /* loaded by cli_load; freed by cli_input_release */
-	int vcpus;               /* --vcpus override, 0 = none */
+	double vcpus;            /* --vcpus override, 0 = none (may be fractional) */
 	double mem_bytes;        /* --memory override, 0 = none */
+	const char *capacity;    /* --capacity FILE, or NULL */
 };
 
 void cli_input_init(struct cli_input *in);
@@ -82,8 +83,11 @@ int cli_input_option(struct cli_input *in, int argc, char **argv, int *i);
 /* Adds an input file; -1 (printed) past CLI_MAX_FILES. */
 int cli_input_file(struct cli_input *in, const char *path);
 
-/* Loads every file and events file into a new store, applies overrides,
- * finishes the store and prints each error. Returns an exit code. */
+/* Loads every file and events file into a new store, finishes it, applies
+ * the capacities of --capacity FILE and then of --vcpus/--memory over the
+ * data's (a warning on stderr for each that disagrees with the data by more
+ * than CAP_DISAGREE; rows of the file for VMs the data lacks are a store
+ * diagnostic) and prints each error. Returns an exit code. */
 int cli_load(struct cli_input *in, struct store **out);
 
 /*

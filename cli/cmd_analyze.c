@@ -28,8 +28,9 @@ static void usage(FILE *f)
 		"  --at T               when the customer reported it (\"around 20:50\"): a hint;\n"
 		"                       the onset snaps to the change nearest to it\n"
 		"  --format text|json   a terminal summary (default) or JSON on stdout\n"
-		"  --json               the same as --format json\n\n"
-		"Input options are those of 'vmpostmortem --help'.\n\n"
+		"  --json               the same as --format json\n"
+		"  --capacity FILE      each VM's capacity, CSV vm,vcpus,memory_bytes[,...]\n\n"
+		"Other input options are those of 'vmpostmortem --help'.\n\n"
 		"Exit codes: 0 analysed (also when there was no incident), 1 no data for the\n"
 		"VM, 2 usage, 3 input unreadable, 4 input malformed, 5 limit exceeded.\n");
 }

@@ -65,8 +65,10 @@ static void usage(FILE *f)
 		"  --multiples         a panel per metric (default for per-vCPU metrics or mixed units)\n"
 		"  --stack             stacked areas on one chart (per-vCPU usage adds up to the VM's)\n"
 		"                      (one of --overlay, --multiples, --stack)\n"
-		"  --no-findings       do not run the analyzer: no incident, onset or callout\n\n"
-		"Input options are those of 'vmpostmortem --help'.\n");
+		"  --no-findings       do not run the analyzer: no incident, onset or callout\n"
+		"  --capacity FILE     each VM's capacity (the lines drawn at the limits), CSV\n"
+		"                      vm,vcpus,memory_bytes[,...]\n\n"
+		"Other input options are those of 'vmpostmortem --help'.\n");
 }
 
 struct opts {
@@ -308,7 +310,7 @@ static void fit_capacity(struct panel *pn, const struct vm *vm, const struct pic
 		else if (!strcmp(m, "cpu.usage_pct") && cap->vcpus > 0) {
 			sp->y.max = 100.0 * cap->vcpus;
 			char what[64];
-			snprintf(what, sizeof(what), "%d vCPUs =", cap->vcpus);
+			snprintf(what, sizeof(what), "%g vCPUs =", cap->vcpus);
 			add_cap(pn, 100.0 * cap->vcpus, u, what);
 		} else if (!strcmp(m, "cpu.usage_pct"))
 			;   /* unknown vCPU count: from the data */

@@ -25,8 +25,10 @@ static void usage(FILE *f)
 		   "Lists what the export holds: VMs, metrics, time range, sampling interval,\n"
 		   "coverage, gaps, counter resets, capacity, events and every diagnostic with\n"
 		   "its file and line. Run it first on an export you do not know.\n\n"
-		   "  --json    machine-readable output\n\n"
-		   "Input options are those of 'vmpostmortem --help'.\n");
+		   "  --json           machine-readable output\n"
+		   "  --capacity FILE  each VM's capacity, CSV vm,vcpus,memory_bytes[,...], over the\n"
+		   "                   data's; inspect shows each capacity and where it came from\n\n"
+		   "Other input options are those of 'vmpostmortem --help'.\n");
 }
 
 static void add_duration(struct strbuf *sb, int64_t ms)
@@ -65,29 +67,73 @@ static void add_value(struct strbuf *sb, double v, enum unit u)
 	strbuf_addstr(sb, buf);
 }
 
-/* Lists the changes of mem.total_bytes: a resize shows there. */
-static void text_resizes(struct strbuf *sb, const struct vm *vm)
+/* Where a capacity came from, for people: "series vm.vcpus". */
+static void add_cap_source(struct strbuf *sb, const struct capacity *cap, enum cap_field f)
 {
-	const struct series *mt = vm_find_series(vm, "mem.total_bytes");
-	if (!mt || !mt->n)
-		return;
+	enum cap_source src = cap->src[f];
+	if (src == CAP_SRC_SERIES)
+		strbuf_addf(sb, "series %s", capacity_fields[f].series);
+	else if (src == CAP_SRC_VCPU_SERIES)
+		strbuf_addstr(sb, "counted from the cpu.vcpuN.usage_pct series");
+	else
+		strbuf_addstr(sb, cap_source_name(src));
+}
+
+/* A capacity's value: "0.2", "4", "128 MiB", "3000/s". */
+static void add_cap_value(struct strbuf *sb, const struct capacity *cap, enum cap_field f)
+{
+	double v = capacity_get(cap, f);
+	if (f == CAP_VCPUS)
+		strbuf_addf(sb, "%g", v);
+	else
+		add_value(sb, v, unit_of_metric(capacity_fields[f].name));
+}
+
+/*
+ * Each capacity with its value and source, one a line; vCPUs and memory
+ * always, the other capacities when known, the unknown ones on one line;
+ * then the resizes store_finish saw (events of source "capacity").
+ */
+static void text_capacity(struct strbuf *sb, const struct vm *vm)
+{
+	const struct capacity *cap = &vm->cap;
+	static const char *const hint[CAP_FIELDS] = {
+		[CAP_VCPUS] = " (pass --vcpus or --capacity)",
+		[CAP_MEM] = " (pass --memory or --capacity)",
+	};
+	struct strbuf unknown = STRBUF_INIT;
+	int lines = 0;
+	for (int f = 0; f < CAP_FIELDS; f++) {
+		if (cap->src[f] == CAP_SRC_NONE && !hint[f]) {
+			strbuf_addf(&unknown, "%s%s", unknown.len ? ", " : "", capacity_fields[f].label);
+			continue;
+		}
+		strbuf_addstr(sb, lines++ ? "             " : "  capacity   ");
+		if (cap->src[f] == CAP_SRC_NONE) {
+			strbuf_addf(sb, "%s: unknown%s\n", capacity_fields[f].label, hint[f]);
+			continue;
+		}
+		strbuf_addf(sb, "%s ", capacity_fields[f].label);
+		add_cap_value(sb, cap, (enum cap_field)f);
+		strbuf_addstr(sb, " (");
+		add_cap_source(sb, cap, (enum cap_field)f);
+		strbuf_addstr(sb, ")\n");
+	}
+	if (unknown.len)
+		strbuf_addf(sb, "             %s: unknown\n", unknown.buf);
+	strbuf_release(&unknown);
 	size_t shown = 0;
-	for (size_t i = 1; i < mt->n; i++) {
-		if (mt->v[i] == mt->v[i - 1])
+	for (size_t i = 0; i < vm->n_events; i++) {
+		const struct event *ev = &vm->events[i];
+		if (ev->kind != EVENT_NOTE || strcmp(ev->source, "capacity"))
 			continue;
 		if (shown++ == 5) {
-			strbuf_addstr(sb, "             ... more changes in mem.total_bytes\n");
+			strbuf_addstr(sb, "             ... more resizes in the events\n");
 			break;
 		}
-		strbuf_addstr(sb, "             memory ");
-		add_value(sb, mt->v[i - 1], UNIT_BYTES);
-		strbuf_addstr(sb, " -> ");
-		add_value(sb, mt->v[i], UNIT_BYTES);
-		strbuf_addstr(sb, " between ");
-		add_time(sb, mt->t_ms[i - 1]);
-		strbuf_addstr(sb, " and ");
-		add_time(sb, mt->t_ms[i]);
-		strbuf_addch(sb, '\n');
+		strbuf_addstr(sb, "             ");
+		add_time(sb, ev->t_ms);
+		strbuf_addf(sb, " %s\n", ev->message);
 	}
 }
 
@@ -176,22 +222,7 @@ static double vm_coverage(const struct vm *vm)
 static void text_vm(struct strbuf *sb, const struct vm *vm)
 {
 	strbuf_addf(sb, "vm %s\n", vm->id);
-	strbuf_addstr(sb, "  capacity   ");
-	if (vm->cap.vcpus)
-		strbuf_addf(sb, "%d vCPU%s", vm->cap.vcpus, vm->cap.vcpus > 1 ? "s" : "");
-	else
-		strbuf_addstr(sb, "vCPUs unknown");
-	strbuf_addstr(sb, ", ");
-	if (vm->cap.mem_bytes) {
-		add_value(sb, vm->cap.mem_bytes, UNIT_BYTES);
-		strbuf_addstr(sb, " memory");
-	} else {
-		strbuf_addstr(sb, "memory size unknown (pass --memory)");
-	}
-	if (vm->cap.source && (vm->cap.vcpus || vm->cap.mem_bytes))
-		strbuf_addf(sb, " (%s)", vm->cap.source);
-	strbuf_addch(sb, '\n');
-	text_resizes(sb, vm);
+	text_capacity(sb, vm);
 	strbuf_addstr(sb, "  time range ");
 	add_time(sb, vm->first_ms);
 	strbuf_addstr(sb, " .. ");
@@ -327,18 +358,38 @@ static void json_vm(struct strbuf *sb, const struct vm *vm)
 {
 	strbuf_addstr(sb, "{\"id\":");
 	strbuf_add_json_str(sb, vm->id);
-	strbuf_addstr(sb, ",\"capacity\":{\"vcpus\":");
-	if (vm->cap.vcpus)
-		strbuf_addf(sb, "%d", vm->cap.vcpus);
-	else
-		strbuf_addstr(sb, "null");
-	strbuf_addstr(sb, ",\"memory_bytes\":");
-	strbuf_add_json_num(sb, vm->cap.mem_bytes ? vm->cap.mem_bytes : NAN);
+	strbuf_addstr(sb, ",\"capacity\":{");
+	for (int f = 0; f < CAP_FIELDS; f++) {
+		strbuf_addstr(sb, f ? ",\"" : "\"");
+		strbuf_addstr(sb, capacity_fields[f].name);
+		strbuf_addstr(sb, "\":");
+		strbuf_add_json_num(sb, vm->cap.src[f] ? capacity_get(&vm->cap, f) : NAN);
+	}
+	const char *summary = capacity_source_summary(&vm->cap);
 	strbuf_addstr(sb, ",\"source\":");
-	if (vm->cap.source)
-		strbuf_add_json_str(sb, vm->cap.source);
+	if (summary)
+		strbuf_add_json_str(sb, summary);
 	else
 		strbuf_addstr(sb, "null");
+	strbuf_addstr(sb, ",\"sources\":{");
+	for (int f = 0; f < CAP_FIELDS; f++) {
+		enum cap_source src = vm->cap.src[f];
+		strbuf_addstr(sb, f ? ",\"" : "\"");
+		strbuf_addstr(sb, capacity_fields[f].name);
+		strbuf_addstr(sb, "\":");
+		if (src == CAP_SRC_NONE) {
+			strbuf_addstr(sb, "null");
+			continue;
+		}
+		strbuf_addstr(sb, "{\"from\":");
+		strbuf_add_json_str(sb, cap_source_name(src));
+		if (src == CAP_SRC_SERIES) {
+			strbuf_addstr(sb, ",\"series\":");
+			strbuf_add_json_str(sb, capacity_fields[f].series);
+		}
+		strbuf_addch(sb, '}');
+	}
+	strbuf_addch(sb, '}');
 	strbuf_addstr(sb, "},\"first\":");
 	json_time(sb, vm->first_ms);
 	strbuf_addstr(sb, ",\"last\":");

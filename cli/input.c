@@ -5,6 +5,7 @@
 #include "report/outfile.h"
 #include "report/strbuf.h"
 #include "report/tstamp.h"
+#include "report/units.h"
 
 #include <errno.h>
 #include <math.h>
@@ -151,13 +152,20 @@ int cli_input_option(struct cli_input *in, int argc, char **argv, int *i)
 		if (rc < 0)
 			return rc;
 		char *end;
-		long n = strtol(v, &end, 10);
-		if (*end || n < 1 || n > 1024) {
-			cli_error("--vcpus must be a whole number from 1 to 1024, not '%s'", v);
+		errno = 0;
+		double n = strtod(v, &end);
+		if (end == v || *end || errno || !(n >= 0.001 && n <= 1024)) {
+			cli_error("--vcpus must be a number from 0.001 to 1024 (0.5 for half a CPU), "
+				  "not '%s'", v);
 			return -1;
 		}
-		in->vcpus = (int)n;
+		in->vcpus = n;
 		return 1;
+	}
+	if ((rc = cli_opt_value(argc, argv, i, "--capacity", &v)) != 0) {
+		if (rc > 0)
+			in->capacity = v;
+		return rc;
 	}
 	if ((rc = cli_opt_value(argc, argv, i, "--memory", &v)) != 0) {
 		if (rc < 0)
@@ -181,6 +189,87 @@ int cli_input_file(struct cli_input *in, const char *path)
 	return 0;
 }
 
+/* Capacity warnings printed; past CLI_MAX_WARNINGS they are only counted. */
+#define CLI_MAX_WARNINGS 10
+struct warned {
+	size_t n;
+};
+
+/* "4", "0.5", "8 GiB", "3 k/s": a capacity for a message. */
+static void cap_text(char *buf, size_t len, enum cap_field f, double v)
+{
+	if (f == CAP_VCPUS)
+		snprintf(buf, len, "%g", v);
+	else
+		units_format(v, unit_of_metric(capacity_fields[f].name), buf, len);
+}
+
+/* A capacity given over another, which said otherwise:
+ * "vm 'pod-7': vCPUs 0.5 from --vcpus, not 0.2 as the series 'vm.vcpus' says" */
+static void warn_override(struct warned *w, const struct vm *vm, const struct cap_override *ov,
+			  const char *by)
+{
+	if (w->n++ >= CLI_MAX_WARNINGS)
+		return;
+	char was[UNITS_MAX], now[UNITS_MAX], from[STORE_MAX_NAME + 32];
+	cap_text(was, sizeof(was), ov->field, ov->was);
+	cap_text(now, sizeof(now), ov->field, ov->now);
+	if (ov->was_src == CAP_SRC_SERIES)
+		snprintf(from, sizeof(from), "series '%s'", capacity_fields[ov->field].series);
+	else
+		snprintf(from, sizeof(from), "%s", cap_source_name(ov->was_src));
+	fprintf(stderr, "vmpostmortem: warning: vm '%s': %s %s from %s, not %s as the %s says\n",
+		vm->id, capacity_fields[ov->field].label, now, by, was, from);
+}
+
+/* Applies each row of a --capacity file to its VM; rows for VMs the data
+ * does not hold are one diagnostic (under --vm, rows for other VMs are
+ * expected and skipped). */
+static void apply_capacity_file(struct store *st, const struct cli_input *in,
+				const struct capacity_file *cf, struct warned *w)
+{
+	struct strbuf missing = STRBUF_INIT;
+	size_t n_missing = 0, n_used = 0;
+	long first_line = 0;
+	for (size_t i = 0; i < cf->n; i++) {
+		const struct capacity_row *row = &cf->rows[i];
+		if (in->o.vm && strcmp(in->o.vm, row->vm))
+			continue;
+		struct vm *vm = store_sampled_vm(st, row->vm, strlen(row->vm));
+		if (!vm) {
+			if (!n_missing++)
+				first_line = row->line;
+			if (n_missing <= 5)
+				strbuf_addf(&missing, "%s'%s'", n_missing > 1 ? ", " : "", row->vm);
+			continue;
+		}
+		n_used++;
+		char by[64];
+		snprintf(by, sizeof(by), "line %ld of the capacity file", row->line);
+		for (int f = 0; f < CAP_FIELDS; f++) {
+			struct cap_override ov;
+			if (row->cap.src[f] == CAP_SRC_FILE &&
+			    capacity_override(&vm->cap, (enum cap_field)f, capacity_get(&row->cap, f),
+					      CAP_SRC_FILE, &ov))
+				warn_override(w, vm, &ov, by);
+		}
+	}
+	if (n_missing == 1)
+		store_diag(st, DIAG_OTHER, in->capacity, first_line, "vm",
+			   "a row of capacity file '%s' names a VM without samples (%s); it was "
+			   "not used", in->capacity, missing.buf);
+	else if (n_missing)
+		store_diag(st, DIAG_OTHER, in->capacity, first_line, "vm",
+			   "%zu rows of capacity file '%s' name VMs without samples (%s%s); they "
+			   "were not used", n_missing, in->capacity, missing.buf,
+			   n_missing > 5 ? ", ..." : "");
+	if (n_missing && !n_used)
+		fprintf(stderr, "vmpostmortem: warning: no row of capacity file '%s' names a VM "
+			"of the data (%s%s); check its vm column\n", in->capacity, missing.buf,
+			n_missing > 5 ? ", ..." : "");
+	strbuf_release(&missing);
+}
+
 int cli_load(struct cli_input *in, struct store **out)
 {
 	struct err e = ERR_INIT;
@@ -202,6 +291,9 @@ int cli_load(struct cli_input *in, struct store **out)
 		cli_error("--from is after --to; give the window's start first");
 		return EXIT_USAGE;
 	}
+	struct capacity_file *cf = NULL;
+	if (in->capacity && capacity_file_read(in->capacity, &cf, &e) < 0)
+		return cli_fail(&e);
 	struct store *st = store_new();
 	for (size_t i = 0; i < in->n_files; i++)
 		if (import_path(st, in->files[i], &in->o, &e) < 0)
@@ -217,19 +309,27 @@ int cli_load(struct cli_input *in, struct store **out)
 				fprintf(stderr, "vmpostmortem: warning: --sqlite-query applies to "
 					"SQLite inputs only; '%s' was read as %s\n",
 					store_source_at(st, i)->path, store_source_at(st, i)->format);
-	if (in->vcpus || in->mem_bytes) {
-		for (size_t i = 0; i < store_vm_count(st); i++) {
-			struct vm *vm = (struct vm *)store_vm_at(st, i);
-			if (in->vcpus)
-				vm->cap.vcpus = in->vcpus;
-			if (in->mem_bytes)
-				vm->cap.mem_bytes = in->mem_bytes;
-			vm->cap.source = "declared";
-		}
+	struct warned w = { 0 };
+	if (cf)
+		apply_capacity_file(st, in, cf, &w);
+	for (size_t i = 0; (in->vcpus || in->mem_bytes) && i < store_vm_count(st); i++) {
+		struct vm *vm = (struct vm *)store_vm_at(st, i);
+		struct cap_override ov;
+		if (in->vcpus && capacity_override(&vm->cap, CAP_VCPUS, in->vcpus, CAP_SRC_FLAG, &ov))
+			warn_override(&w, vm, &ov, "--vcpus");
+		if (in->mem_bytes &&
+		    capacity_override(&vm->cap, CAP_MEM, in->mem_bytes, CAP_SRC_FLAG, &ov))
+			warn_override(&w, vm, &ov, "--memory");
 	}
+	if (w.n > CLI_MAX_WARNINGS)
+		fprintf(stderr, "vmpostmortem: warning: %zu more capacities given over the "
+			"data's; 'vmpostmortem inspect' shows each capacity and its source\n",
+			w.n - CLI_MAX_WARNINGS);
+	capacity_file_free(cf);
 	*out = st;
 	return EXIT_OK;
 fail:
+	capacity_file_free(cf);
 	store_free(st);
 	return cli_fail(&e);
 }

@@ -77,4 +77,38 @@ int sqlite_import_path(struct store *st, const char *path, const struct import_o
 int sqlite_import_buffer(struct store *st, const char *name, const void *buf, size_t len,
 			 const struct import_opts *o, struct err *e);
 
+/*
+ * A --capacity file: CSV vm,vcpus,memory_bytes (and any of the other names
+ * of capacity_fields[]: swap_bytes, disk_iops, disk_bytes_per_s,
+ * net_bytes_per_s, ...), one row per VM, an empty cell when unknown
+ * (capacity_import.c says what it reads). Anything wrong in it fails with
+ * one error naming the line (ERR_DATA); it is not checked against the store:
+ * the caller applies the rows (capacity_override) and notes the VMs the data
+ * does not hold. "-" reads standard input.
+ *
+ *   struct capacity_file *cf;
+ *   if (capacity_file_read("fleet-caps.csv", &cf, &e) < 0) ...
+ *   for (size_t i = 0; i < cf->n; i++) use(cf->rows[i].vm, &cf->rows[i].cap);
+ *   capacity_file_free(cf);
+ */
+#define CAPACITY_MAX_BYTES ((size_t)64 << 20)
+
+struct capacity_row {
+	char *vm;
+	long line;              /* of the file, 1-based */
+	struct capacity cap;    /* the values given, src[f] CAP_SRC_FILE; the
+				 * others 0 and CAP_SRC_NONE */
+};
+
+struct capacity_file {
+	struct capacity_row *rows;   /* in the file's order */
+	size_t n;
+};
+
+int capacity_file_read(const char *path, struct capacity_file **out, struct err *e);
+/* The same from a buffer; `name` is used in messages. */
+int capacity_file_parse(const char *name, const char *buf, size_t len,
+			struct capacity_file **out, struct err *e);
+void capacity_file_free(struct capacity_file *cf);
+
 #endif

@@ -27,8 +27,9 @@
  *
  * vms and events rows are applied only to VMs that have samples in the store
  * (from this input or an earlier one): a VM with a capacity but no samples
- * would be an empty report. Columns of vms are read through a table, so
- * adding one is one line in cap_cols[].
+ * would be an empty report. Columns of vms are those of capacity_fields[]
+ * (store.c): adding a capacity there adds its column here. vcpus may be
+ * fractional (a container's limit); 0 leaves a capacity unknown.
  *
  * o->sqlite_query replaces the default schema (vms and events are then not
  * read; more than SQLITE_QUERY_MAX_ROWS rows fail with ERR_LIMIT): one read-only statement returning (ts, metric, value) in that order.
@@ -73,24 +74,8 @@
  * without a bound) stops with a limit error before memory runs out. */
 #define SQLITE_QUERY_MAX_ROWS STORE_MAX_SAMPLES
 
-/* A capacity column of the vms table and the field it fills. */
-enum cap_field { CAP_INT_VCPUS, CAP_DOUBLE };
-
-static const struct cap_col {
-	const char *name;
-	enum cap_field kind;
-	size_t offset;           /* of the double in struct capacity */
-} cap_cols[] = {
-	{ "vcpus", CAP_INT_VCPUS, 0 },
-	{ "memory_bytes", CAP_DOUBLE, offsetof(struct capacity, mem_bytes) },
-	{ "swap_bytes", CAP_DOUBLE, offsetof(struct capacity, swap_bytes) },
-	{ "disk_iops", CAP_DOUBLE, offsetof(struct capacity, disk_iops) },
-	{ "disk_read_bytes_per_s", CAP_DOUBLE, offsetof(struct capacity, disk_read_bytes_per_s) },
-	{ "disk_write_bytes_per_s", CAP_DOUBLE,
-	  offsetof(struct capacity, disk_write_bytes_per_s) },
-	{ "net_bytes_per_s", CAP_DOUBLE, offsetof(struct capacity, net_bytes_per_s) },
-};
-#define N_CAP_COLS (sizeof(cap_cols) / sizeof(cap_cols[0]))
+/* The columns of the vms table: the capacity fields, by name (store.h). */
+#define N_CAP_COLS CAP_FIELDS
 
 static const char *const samples_cols[] = { "vm", "metric", "ts", "value" };
 static const char *const events_cols[] = { "vm", "ts", "message", "source" };
@@ -928,7 +913,7 @@ static int read_vms(struct reader *r, struct err *e)
 
 	want[0] = "vm";
 	for (size_t i = 0; i < N_CAP_COLS; i++)
-		want[1 + i] = cap_cols[i].name;
+		want[1 + i] = capacity_fields[i].name;
 	if (table_info(r, "vms", want, 1 + N_CAP_COLS, &have, NULL, &exists, e) < 0)
 		goto cleanup;
 	if (!exists) {
@@ -941,13 +926,13 @@ static int read_vms(struct reader *r, struct err *e)
 		ret = 0;
 		goto cleanup;
 	}
-	/* Column names from cap_cols[] only, never from the file. */
+	/* Column names from capacity_fields[] only, never from the file. */
 	int ncol = 2;
 	strbuf_addstr(&sql, "vm");
 	for (size_t i = 0; i < N_CAP_COLS; i++) {
 		col_of[i] = -1;
 		if (have & (1u << (i + 1))) {
-			strbuf_addf(&sql, ", \"%s\"", cap_cols[i].name);
+			strbuf_addf(&sql, ", \"%s\"", capacity_fields[i].name);
 			col_of[i] = ncol++;
 		}
 	}
@@ -971,23 +956,17 @@ static int read_vms(struct reader *r, struct err *e)
 			if (col_of[i] < 0)
 				continue;
 			int got = read_number(q, col_of[i], &v, why, sizeof(why));
-			if (got == 0 && (v < 0 || (cap_cols[i].kind == CAP_INT_VCPUS &&
-						   (v != floor(v) || v > 1e6)))) {
+			if (got == 0 && (v < 0 || (i == CAP_VCPUS && v > 1e6))) {
 				snprintf(why, sizeof(why), "%g is not a %s", v,
-					 cap_cols[i].kind == CAP_INT_VCPUS ? "count of vCPUs"
-									   : "capacity");
+					 i == CAP_VCPUS ? "count of vCPUs" : "capacity");
 				got = -1;
 			}
 			if (got < 0)
 				store_diag(r->st, DIAG_BAD_VALUE, r->name, at.line, at.table,
-					   "column '%s' %s; ignored", cap_cols[i].name, why);
-			if (got != 0)
+					   "column '%s' %s; ignored", capacity_fields[i].name, why);
+			if (got != 0 || v <= 0)
 				continue;
-			if (cap_cols[i].kind == CAP_INT_VCPUS)
-				vm->cap.vcpus = (int)v;
-			else
-				*(double *)((char *)&vm->cap + cap_cols[i].offset) = v;
-			vm->cap.source = "declared";
+			capacity_set(&vm->cap, (enum cap_field)i, v, CAP_SRC_VMS_TABLE);
 		}
 	}
 	ret = step_end(r, rc, "vms", 0, e);

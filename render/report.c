@@ -1064,7 +1064,8 @@ static int set_values(struct report *r, struct err *e)
 	else
 		tvals_set(v, "vcpus", "?");
 	set_metric(v, "memory", "_bytes", a->mem_bytes);
-	tvals_set(v, "capacity_source", r->vm->cap.source ? r->vm->cap.source : "");
+	const char *cap_src = capacity_source_summary(&r->vm->cap);
+	tvals_set(v, "capacity_source", cap_src ? cap_src : "");
 
 	char *level_key = NULL, *level = NULL;
 	struct strbuf key = STRBUF_INIT;

@@ -7,6 +7,7 @@
 #include "report/stats.h"
 #include "report/strmap.h"
 #include "report/tstamp.h"
+#include "report/units.h"
 #include "report/xalloc.h"
 
 #include <math.h>
@@ -29,14 +30,48 @@ struct store {
 	int finished;
 };
 
-/* The canonical metrics: units in the names. */
+/* The canonical metrics: units in the names. Besides these, cpu.vcpuN.usage_pct
+ * and app.NAME (an application series). */
 static const char *const canonical[] = {
 	"cpu.usage_pct", "cpu.steal_pct",
+	"cpu.limit_used_pct",       /* share of the CPU limit, as containers give it */
 	"mem.total_bytes", "mem.used_bytes",
-	"swap.used_bytes", "swap.in_bytes_per_s", "swap.out_bytes_per_s",
+	"mem.limit_used_pct",       /* share of the memory limit */
+	"swap.total_bytes", "swap.used_bytes", "swap.in_bytes_per_s", "swap.out_bytes_per_s",
 	"disk.read_bytes_per_s", "disk.write_bytes_per_s",
 	"disk.read_iops", "disk.write_iops", "disk.latency_ms",
 	"net.rx_bytes_per_s", "net.tx_bytes_per_s", "net.drops_per_s",
+	/* capacities (capacity_fields[]) */
+	"vm.vcpus", "disk.iops_limit", "disk.bytes_per_s_limit", "net.link_bytes_per_s",
+};
+
+/* The capacities: their names, and the series that carry them in the data. */
+const struct cap_field_info capacity_fields[CAP_FIELDS] = {
+	[CAP_VCPUS] = { "vcpus", "vCPUs", "vm.vcpus", offsetof(struct capacity, vcpus) },
+	[CAP_MEM] = { "memory_bytes", "memory", "mem.total_bytes",
+		      offsetof(struct capacity, mem_bytes) },
+	[CAP_SWAP] = { "swap_bytes", "swap", "swap.total_bytes",
+		       offsetof(struct capacity, swap_bytes) },
+	[CAP_DISK_IOPS] = { "disk_iops", "disk IOPS limit", "disk.iops_limit",
+			    offsetof(struct capacity, disk_iops) },
+	[CAP_DISK_BYTES] = { "disk_bytes_per_s", "disk throughput limit",
+			     "disk.bytes_per_s_limit",
+			     offsetof(struct capacity, disk_bytes_per_s) },
+	[CAP_DISK_READ] = { "disk_read_bytes_per_s", "disk read limit", NULL,
+			    offsetof(struct capacity, disk_read_bytes_per_s) },
+	[CAP_DISK_WRITE] = { "disk_write_bytes_per_s", "disk write limit", NULL,
+			     offsetof(struct capacity, disk_write_bytes_per_s) },
+	[CAP_NET] = { "net_bytes_per_s", "network link", "net.link_bytes_per_s",
+		      offsetof(struct capacity, net_bytes_per_s) },
+};
+
+static const char *const cap_source_names[CAP_SRC_COUNT] = {
+	[CAP_SRC_NONE] = "unknown",
+	[CAP_SRC_SERIES] = "series",
+	[CAP_SRC_VMS_TABLE] = "vms table",
+	[CAP_SRC_FILE] = "capacity file",
+	[CAP_SRC_FLAG] = "command line",
+	[CAP_SRC_VCPU_SERIES] = "per-vCPU series",
 };
 
 static const char *const diag_names[DIAG_KIND_COUNT] = {
@@ -72,12 +107,75 @@ int metric_vcpu_index(const char *metric)
 	return n;
 }
 
+int metric_is_app(const char *metric)
+{
+	return !strncmp(metric, "app.", 4) && metric[4] != '\0';
+}
+
 int metric_is_canonical(const char *metric)
 {
+	if (metric_is_app(metric))
+		return 1;
 	for (size_t i = 0; i < sizeof(canonical) / sizeof(*canonical); i++)
 		if (!strcmp(metric, canonical[i]))
 			return 1;
 	return metric_vcpu_index(metric) >= 0;
+}
+
+int capacity_field_of(const char *name)
+{
+	for (int f = 0; f < CAP_FIELDS; f++)
+		if (!strcmp(name, capacity_fields[f].name))
+			return f;
+	return -1;
+}
+
+void capacity_set(struct capacity *c, enum cap_field f, double v, enum cap_source src)
+{
+	if (!(v > 0) || !isfinite(v)) {
+		v = 0;
+		src = CAP_SRC_NONE;
+	}
+	*(double *)((char *)c + capacity_fields[f].offset) = v;
+	c->src[f] = src;
+}
+
+const char *cap_source_name(enum cap_source src)
+{
+	return (unsigned)src < CAP_SRC_COUNT ? cap_source_names[src] : "unknown";
+}
+
+static int is_declared(enum cap_source src)
+{
+	return src == CAP_SRC_VMS_TABLE || src == CAP_SRC_FILE || src == CAP_SRC_FLAG;
+}
+
+const char *capacity_source_summary(const struct capacity *c)
+{
+	if (is_declared(c->src[CAP_VCPUS]) || is_declared(c->src[CAP_MEM]))
+		return "declared";
+	if (c->src[CAP_VCPUS] != CAP_SRC_NONE || c->src[CAP_MEM] != CAP_SRC_NONE)
+		return "inferred";
+	return NULL;
+}
+
+/* a and b (both > 0) differ by more than CAP_DISAGREE of the larger. */
+static int cap_differs(double a, double b)
+{
+	return fabs(a - b) > CAP_DISAGREE * fmax(fabs(a), fabs(b));
+}
+
+int capacity_override(struct capacity *c, enum cap_field f, double v, enum cap_source src,
+		      struct cap_override *out)
+{
+	double was = capacity_get(c, f);
+	enum cap_source was_src = c->src[f];
+	capacity_set(c, f, v, src);
+	if (was_src == CAP_SRC_NONE || !(was > 0) || !cap_differs(was, capacity_get(c, f)))
+		return 0;
+	if (out)
+		*out = (struct cap_override){ f, was, capacity_get(c, f), was_src };
+	return 1;
 }
 
 const char *store_diag_name(enum diag_kind kind)
@@ -371,32 +469,54 @@ static void shrink(struct store *st, struct series *s)
 	s->cap = s->n;
 }
 
-static int64_t median_spacing(const struct series *s)
-{
-	if (s->n < 2)
-		return 0;
-	/* Spacings in ms are far below 2^53, so exact as doubles; a
-	 * quickselect, not a sort: this runs for every series imported. */
-	double *d = xmalloc((s->n - 1) * sizeof(*d));
-	for (size_t i = 1; i < s->n; i++)
-		d[i - 1] = (double)(s->t_ms[i] - s->t_ms[i - 1]);
-	double m = stats_median(d, s->n - 1);
-	free(d);
-	return (int64_t)llround(m);
-}
+/*
+ * Gaps: a spacing longer than STORE_GAP_FACTOR x the usual spacing. The usual
+ * spacing is the median, or the STORE_GAP_USUAL_Q quantile (rounded down to
+ * a spacing that occurs) when that is longer and at least STORE_GAP_RATE_MIN
+ * spacings are within a tenth of it: a second sampling rate that makes up a
+ * twentieth of the spacings or more (125 s and 300 s mixed) is usual, not a
+ * gap each time, while a few outages in a short series stay gaps.
+ */
+#define STORE_GAP_FACTOR 1.5
+#define STORE_GAP_USUAL_Q 0.95
+#define STORE_GAP_RATE_MIN 5
 
 static void find_gaps(struct series *s)
 {
 	free(s->gaps);
 	s->gaps = NULL;
 	s->n_gaps = 0;
-	size_t cap = 0;
-	s->interval_ms = median_spacing(s);
+	s->interval_ms = s->gap_ms = 0;
+	if (s->n < 2)
+		return;
+	/* Spacings in ms are far below 2^53, so exact as doubles; quickselects,
+	 * not a sort: this runs for every series imported. */
+	size_t m = s->n - 1;
+	double *d = xmalloc(m * sizeof(*d));
+	for (size_t i = 1; i < s->n; i++)
+		d[i - 1] = (double)(s->t_ms[i] - s->t_ms[i - 1]);
+	double median = stats_median(d, m);
+	double q = stats_quantile(d, m, STORE_GAP_USUAL_Q), high = 0;
+	for (size_t i = 0; i < m; i++)   /* interpolated: down to a real spacing */
+		if (d[i] <= q && d[i] > high)
+			high = d[i];
+	double usual = median;
+	if (high > median) {
+		size_t near = 0;
+		for (size_t i = 0; i < m; i++)
+			near += fabs(d[i] - high) <= 0.1 * high;
+		if (near >= STORE_GAP_RATE_MIN)
+			usual = high;
+	}
+	free(d);
+	s->interval_ms = (int64_t)llround(median);
 	if (!s->interval_ms)
 		return;
+	s->gap_ms = (int64_t)llround(usual * STORE_GAP_FACTOR);
+	size_t cap = 0;
 	for (size_t i = 1; i < s->n; i++) {
-		int64_t d = s->t_ms[i] - s->t_ms[i - 1];
-		if (d * 2 > s->interval_ms * 3) {
+		int64_t dt = s->t_ms[i] - s->t_ms[i - 1];
+		if (dt > s->gap_ms) {
 			XGROW(s->gaps, cap, s->n_gaps + 1);
 			s->gaps[s->n_gaps++] = (struct gap){ s->t_ms[i - 1], s->t_ms[i] };
 		}
@@ -435,7 +555,7 @@ static void derive_rate(struct store *st, struct vm *vm, struct series *c,
 		return;
 	}
 	r->kind = SERIES_DERIVED_RATE;
-	int64_t gap_ms = c->interval_ms * 3 / 2;
+	int64_t gap_ms = c->gap_ms;
 	for (size_t i = 1; i < c->n; i++) {
 		int64_t dt = c->t_ms[i] - c->t_ms[i - 1];
 		if (c->v[i] < c->v[i - 1]) {
@@ -500,29 +620,91 @@ static int cmp_event(const void *a, const void *b)
 	return (x->kind > y->kind) - (x->kind < y->kind);
 }
 
-static void infer_capacity(struct vm *vm)
+/* A capacity as the data can mean it: > 0, and bytes short of "no limit". */
+static int cap_sane(enum cap_field f, double v)
 {
-	int inferred = 0;
-	if (!vm->cap.vcpus) {
+	if (!(v > 0) || !isfinite(v))
+		return 0;
+	return unit_of_metric(capacity_fields[f].name) != UNIT_BYTES || v < STORE_CAP_UNLIMITED;
+}
+
+/* Notes a resize of field f from `was` to `now` at t (vCPUs and memory). */
+static void note_resize(struct vm *vm, enum cap_field f, double was, double now, int64_t t)
+{
+	char msg[160], a[UNITS_MAX], b[UNITS_MAX];
+	if (f == CAP_VCPUS) {
+		snprintf(msg, sizeof(msg), "vCPUs changed %g -> %g", was, now);
+	} else if (f == CAP_MEM) {
+		units_format_bytes(was, a, sizeof(a));
+		units_format_bytes(now, b, sizeof(b));
+		snprintf(msg, sizeof(msg), "memory resized %s -> %s", a, b);
+	} else {
+		return;
+	}
+	vm_add_event(vm, t, EVENT_NOTE, "capacity", msg);
+}
+
+/*
+ * The level of capacity series s at the end of its history: the value of its
+ * last run of STORE_RESIZE_RUN samples or more within CAP_DISAGREE of the
+ * run's first, else its last sample. With vm, notes each move from one such
+ * run to another that differs (see store_finish in store.h).
+ */
+static double cap_level(struct vm *vm, const struct series *s, enum cap_field f)
+{
+	double level = NAN;
+	for (size_t i = 0, j; i < s->n; i = j) {
+		for (j = i + 1; j < s->n && !cap_differs(s->v[j], s->v[i]); j++)
+			;
+		if (j - i < STORE_RESIZE_RUN)
+			continue;   /* one odd sample */
+		if (!isnan(level) && !cap_differs(level, s->v[i]))
+			continue;
+		if (vm && !isnan(level) && cap_sane(f, level) && cap_sane(f, s->v[i]))
+			note_resize(vm, f, level, s->v[i], s->t_ms[i]);
+		level = s->v[i];
+	}
+	return isnan(level) ? s->v[s->n - 1] : level;
+}
+
+/* Reads the capacity series into each capacity not declared, notes resizes,
+ * and counts the vCPU series when nothing said how many there were. */
+static void infer_capacity(struct store *st, struct vm *vm)
+{
+	for (int f = 0; f < CAP_FIELDS; f++) {
+		const char *name = capacity_fields[f].series;
+		const struct series *s = name ? vm_find_series(vm, name) : NULL;
+		if (!s || !s->n)
+			continue;
+		double v = cap_level(vm, s, (enum cap_field)f), have = capacity_get(&vm->cap, f);
+		if (!cap_sane((enum cap_field)f, v))
+			continue;
+		if (vm->cap.src[f] == CAP_SRC_NONE) {
+			capacity_set(&vm->cap, (enum cap_field)f, v, CAP_SRC_SERIES);
+			continue;
+		}
+		/* declared: a size the series never had is a data problem (one it
+		 * had before a resize is the size at some time: no note) */
+		int seen = 0;
+		for (size_t i = 0; i < s->n && !seen; i++)
+			seen = !cap_differs(have, s->v[i]);
+		if (!seen)
+			store_diag(st, DIAG_OTHER, NULL, 0, name,
+				   "vm '%s' %s is %.15g in the %s, but series '%s' never is (it "
+				   "ends at %.15g); the %s was used", vm->id, capacity_fields[f].name,
+				   have, cap_source_name(vm->cap.src[f]), name, v,
+				   cap_source_name(vm->cap.src[f]));
+	}
+	if (vm->cap.src[CAP_VCPUS] == CAP_SRC_NONE) {
 		int max = -1;
 		for (size_t i = 0; i < vm->n_series; i++) {
 			int k = metric_vcpu_index(vm->series[i]->metric);
 			if (k > max && vm->series[i]->n)
 				max = k;
 		}
-		if (max >= 0) {
-			vm->cap.vcpus = max + 1;
-			inferred = 1;
-		}
+		if (max >= 0)
+			capacity_set(&vm->cap, CAP_VCPUS, max + 1, CAP_SRC_VCPU_SERIES);
 	}
-	const struct series *mt = vm_find_series(vm, "mem.total_bytes");
-	if (!vm->cap.mem_bytes && mt && mt->n) {
-		/* The size at the end of the history; a resize shows in the series. */
-		vm->cap.mem_bytes = mt->v[mt->n - 1];
-		inferred = 1;
-	}
-	if (inferred && !vm->cap.source)
-		vm->cap.source = "inferred";
 }
 
 static void finish_vm(struct store *st, struct vm *vm)
@@ -557,6 +739,7 @@ static void finish_vm(struct store *st, struct vm *vm)
 	}
 	find_restarts(vm, resets, n_resets, n_counters);
 	free(resets);
+	infer_capacity(st, vm);
 	if (vm->n_series > 1)
 		qsort(vm->series, vm->n_series, sizeof(*vm->series), cmp_series);
 	if (vm->n_events > 1)
@@ -574,7 +757,6 @@ static void finish_vm(struct store *st, struct vm *vm)
 	}
 	if (vm->first_ms > vm->last_ms)
 		vm->first_ms = vm->last_ms = 0;
-	infer_capacity(vm);
 }
 
 void store_finish(struct store *st)

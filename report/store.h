@@ -46,6 +46,8 @@
 #define STORE_MAX_NAME      200
 #define STORE_MAX_SAMPLES   ((size_t)200 * 1000 * 1000)   /* 16 B each: 3.2 GB */
 #define STORE_DIAG_KEEP     20      /* locations kept per diagnostic kind */
+#define STORE_RESIZE_RUN    2       /* samples a capacity level holds to count */
+#define STORE_CAP_UNLIMITED 1152921504606846976.0   /* 2^60 B: "no limit" */
 
 enum series_kind {
 	SERIES_GAUGE,        /* a value at an instant (bytes, percent, a rate) */
@@ -68,7 +70,10 @@ struct series {
 
 	/* set by store_finish */
 	int64_t interval_ms; /* median spacing, 0 with fewer than 2 samples */
-	struct gap *gaps;    /* spacing > 1.5 x interval */
+	int64_t gap_ms;      /* a spacing longer than this is a gap: 1.5 x the
+			      * usual spacing (see store_finish); 0 with fewer
+			      * than 2 samples */
+	struct gap *gaps;    /* each spacing > gap_ms */
 	size_t n_gaps;
 	size_t n_duplicates; /* same time twice: the first value was kept */
 	size_t n_resets;     /* counters only: times the value went down */
@@ -87,19 +92,106 @@ struct series_seg {
 	struct source *src;
 };
 
-/* Capacity of the VM: 0 means unknown. */
-struct capacity {
-	int vcpus;
-	double mem_bytes;
-	double swap_bytes;
-	double disk_read_bytes_per_s, disk_write_bytes_per_s;
-	double disk_iops;
-	double net_bytes_per_s;   /* link limit, each direction */
-	const char *source;       /* "declared" (a vms table, a flag) or "inferred" */
+/*
+ * Capacity of the VM: what it was given (vCPUs, memory, limits), each with
+ * where it came from. 0 means unknown, and then src[f] is CAP_SRC_NONE.
+ *
+ * Sources, strongest first: the command line (--vcpus, --memory) over a
+ * --capacity file over the SQLite vms table over the VM's own capacity
+ * series (vm.vcpus, mem.total_bytes, ... at the end of the history: see
+ * capacity_fields[]) over a count of the cpu.vcpuN.usage_pct series. The
+ * importers fill the vms table's values, store_finish the series', cli_load
+ * the command line's and the file's (capacity_override, which says when the
+ * data disagreed).
+ *
+ *   const struct capacity *c = &vm->cap;
+ *   if (c->src[CAP_VCPUS] == CAP_SRC_SERIES) ...     // from vm.vcpus
+ *   double v = capacity_get(c, CAP_MEM);            // == c->mem_bytes
+ */
+enum cap_field {
+	CAP_VCPUS,           /* vcpus: may be fractional (a container's 200m is 0.2) */
+	CAP_MEM,             /* mem_bytes */
+	CAP_SWAP,            /* swap_bytes */
+	CAP_DISK_IOPS,       /* disk_iops: reads + writes */
+	CAP_DISK_BYTES,      /* disk_bytes_per_s: reads + writes */
+	CAP_DISK_READ,       /* disk_read_bytes_per_s */
+	CAP_DISK_WRITE,      /* disk_write_bytes_per_s */
+	CAP_NET,             /* net_bytes_per_s: the link, each direction */
+	CAP_FIELDS
 };
 
+enum cap_source {
+	CAP_SRC_NONE,        /* unknown */
+	CAP_SRC_SERIES,      /* the VM's capacity series (capacity_fields[].series) */
+	CAP_SRC_VMS_TABLE,   /* the vms table of a SQLite input */
+	CAP_SRC_FILE,        /* --capacity FILE */
+	CAP_SRC_FLAG,        /* --vcpus, --memory */
+	CAP_SRC_VCPU_SERIES, /* vCPUs counted from cpu.vcpuN.usage_pct */
+	CAP_SRC_COUNT
+};
+
+struct capacity {
+	double vcpus;
+	double mem_bytes;
+	double swap_bytes;
+	double disk_iops;
+	double disk_bytes_per_s;                          /* reads + writes */
+	double disk_read_bytes_per_s, disk_write_bytes_per_s;
+	double net_bytes_per_s;   /* link limit, each direction */
+	enum cap_source src[CAP_FIELDS];
+};
+
+/* What each field is called and where the data may hold it. */
+struct cap_field_info {
+	const char *name;    /* column of the vms table and of a --capacity file,
+			      * key in JSON: "vcpus", "memory_bytes", ... (its unit
+			      * is in the name, as for metrics) */
+	const char *label;   /* for people: "vCPUs", "memory", "disk IOPS limit" */
+	const char *series;  /* the capacity series store_finish reads, or NULL */
+	size_t offset;       /* of the double in struct capacity */
+};
+
+extern const struct cap_field_info capacity_fields[CAP_FIELDS];
+
+/* The field named `name` ("memory_bytes"), or -1. */
+int capacity_field_of(const char *name);
+static inline double capacity_get(const struct capacity *c, enum cap_field f)
+{
+	return *(const double *)((const char *)c + capacity_fields[f].offset);
+}
+/* Sets a field and its source (v <= 0 or not finite: unknown, CAP_SRC_NONE). */
+void capacity_set(struct capacity *c, enum cap_field f, double v, enum cap_source src);
+/* "series", "vms table", "capacity file", "command line", "per-vCPU series",
+ * or "unknown". */
+const char *cap_source_name(enum cap_source src);
+/* One word for the vCPUs and memory together, as the report says it:
+ * "declared" when either came from a vms table, a file or the command line,
+ * else "inferred" when either is known (from the data's series), else NULL. */
+const char *capacity_source_summary(const struct capacity *c);
+
+/* Two capacities that differ by more than this share disagree. */
+#define CAP_DISAGREE 0.01
+
+/* A value set over another that disagreed (see capacity_override). */
+struct cap_override {
+	enum cap_field field;
+	double was, now;
+	enum cap_source was_src;
+};
+
+/*
+ * Sets field f of vm's capacity to v (> 0, finite) from src (the command
+ * line or a file), over whatever it held. Returns 1 and fills *out (may be
+ * NULL) when it held a known value that disagrees with v by more than
+ * CAP_DISAGREE (the caller warns), else 0.
+ */
+int capacity_override(struct capacity *c, enum cap_field f, double v, enum cap_source src,
+		      struct cap_override *out);
+
 enum event_kind {
-	EVENT_NOTE,          /* from an events file or table: a log line, a resize */
+	EVENT_NOTE,          /* from an events file or table: a log line, a resize;
+			      * or, source "capacity", a resize store_finish saw
+			      * in vm.vcpus or mem.total_bytes */
 	EVENT_COUNTER_RESET, /* one counter went down */
 	EVENT_RESTART        /* most counters reset at once: the VM restarted */
 };
@@ -236,8 +328,30 @@ void store_diag(struct store *st, enum diag_kind kind, const char *file, long li
  * duplicate came from (struct source.dups_merged). */
 struct source *store_add_source(struct store *st, const char *path, const char *format);
 
-/* Sorts, merges duplicates, derives rates from counters, finds resets,
- * restarts, intervals and gaps. Call once, after the last import. */
+/*
+ * Sorts, merges duplicates, derives rates from counters, finds resets,
+ * restarts, intervals and gaps; reads the capacity series (capacity_fields[])
+ * into each capacity still unknown, and notes each resize. Call once, after
+ * the last import.
+ *
+ * Intervals and gaps: a series' interval is the median spacing of its
+ * samples; a gap is a spacing longer than 1.5 x the "usual" spacing: the
+ * median, or the 95th percentile of the spacings when at least 5 spacings
+ * are that long (within a tenth). So a series sampled at two rates (125 s
+ * and 300 s mixed, the slower a twentieth of the spacings or more) has no
+ * gap at each slower sample, while an outage, or a few in a short series,
+ * is still one each.
+ *
+ * Capacity series: the value at the end of the history is the capacity, the
+ * level of the last run of STORE_RESIZE_RUN samples or more within
+ * CAP_DISAGREE of each other (else the last sample). A byte capacity of
+ * STORE_CAP_UNLIMITED or more is "no limit" (cgroups write 2^63) and stays
+ * unknown. Resizes: each time vm.vcpus or mem.total_bytes moves from one
+ * such run to another that differs by more than CAP_DISAGREE, an EVENT_NOTE
+ * with source "capacity" at the new run's first sample ("memory resized
+ * 4 GiB -> 8 GiB", "vCPUs changed 4 -> 8"). A single odd sample is not a
+ * run, so it is neither a resize nor the capacity.
+ */
 void store_finish(struct store *st);
 
 /* --- reading ----------------------------------------------------------- */
@@ -267,8 +381,12 @@ void series_range(const struct series *s, int64_t from_ms, int64_t to_ms,
  * interval wide; 0..1. */
 double series_coverage(const struct series *s, int64_t from_ms, int64_t to_ms);
 
-/* Canonical metric names; 1 if `metric` is one (cpu.vcpuN.usage_pct for any N). */
+/* Canonical metric names; 1 if `metric` is one (cpu.vcpuN.usage_pct for any N,
+ * and any application series app.NAME). */
 int metric_is_canonical(const char *metric);
+/* 1 if `metric` is an application series: "app." and a name ("app.latency_ms",
+ * "app.errors_per_s"): the customer's own work, its unit in its name. */
+int metric_is_app(const char *metric);
 /* If metric is "cpu.vcpuN.usage_pct", returns N, else -1. */
 int metric_vcpu_index(const char *metric);
 

@@ -19,9 +19,16 @@ static const struct {
 enum unit unit_of_metric(const char *metric)
 {
 	size_t n = strlen(metric);
+	/* a limit is in the unit of what it limits: disk.iops_limit, disk.bytes_per_s_limit */
+	static const char limit[] = "_limit";
+	if (n > sizeof(limit) - 1 && !memcmp(metric + n - (sizeof(limit) - 1), limit,
+					     sizeof(limit) - 1))
+		n -= sizeof(limit) - 1;
+	/* "_iops" also after a dot: the stem of disk.iops_limit is disk.iops */
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++) {
 		size_t k = strlen(suffixes[i].suffix);
-		if (n >= k && !memcmp(metric + n - k, suffixes[i].suffix, k))
+		if (n >= k && !memcmp(metric + n - k + 1, suffixes[i].suffix + 1, k - 1) &&
+		    (metric[n - k] == '_' || metric[n - k] == '.'))
 			return suffixes[i].unit;
 	}
 	return UNIT_NONE;

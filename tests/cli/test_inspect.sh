@@ -8,7 +8,9 @@ seed="$SRC/samples/seed-incident"
 run "$VMPM" inspect --events "$seed/events.csv" "$seed/vm1.csv"
 expect_rc 0 "inspect seed csv"
 expect_out "vm vm1" "seed csv"
-expect_out "4 vCPUs" "seed csv capacity"
+expect_out "capacity   vCPUs 4 (counted from the cpu.vcpuN.usage_pct series)" "seed csv vcpus"
+expect_out "memory 8 GiB (series mem.total_bytes)" "seed csv memory"
+expect_out "2026-10-31T21:45:00Z memory resized 4 GiB -> 8 GiB" "seed csv resize"
 expect_out "cpu.vcpu3.usage_pct" "seed csv metrics"
 expect_out "interval   5m" "seed csv interval"
 expect_out "2026-10-31T21:30:00Z .. 2026-10-31T21:45:00Z (15m) in every metric" "seed reboot gap"
@@ -23,6 +25,9 @@ vm = d["vms"][0]
 assert vm["id"] == "vm1", vm["id"]
 assert vm["capacity"]["vcpus"] == 4, vm["capacity"]
 assert vm["capacity"]["memory_bytes"] == 4 * 2**30, vm["capacity"]
+assert vm["capacity"]["sources"]["vcpus"] == {"from": "vms table"}, vm["capacity"]
+assert vm["capacity"]["sources"]["disk_iops"] is None, vm["capacity"]
+assert vm["capacity"]["source"] == "declared", vm["capacity"]
 assert vm["interval_s"] == 300, vm["interval_s"]
 names = {m["name"] for m in vm["metrics"]}
 assert "swap.used_bytes" in names and "net.tx_bytes_per_s" in names, names

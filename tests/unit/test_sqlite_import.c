@@ -220,11 +220,16 @@ static void test_default_schema_vms_events(void **state)
 	assert_true(vm1->cap.mem_bytes == 8589934592.0);
 	assert_true(vm1->cap.net_bytes_per_s == 1.25e8);
 	assert_true(vm1->cap.swap_bytes == 0);
-	assert_string_equal(vm1->cap.source, "declared");
+	assert_int_equal(vm1->cap.src[CAP_VCPUS], CAP_SRC_VMS_TABLE);
+	assert_int_equal(vm1->cap.src[CAP_MEM], CAP_SRC_VMS_TABLE);
+	assert_int_equal(vm1->cap.src[CAP_SWAP], CAP_SRC_NONE);   /* NULL: unknown */
+	assert_string_equal(capacity_source_summary(&vm1->cap), "declared");
 	/* vm2: 'lots' and -5 are diagnosed and ignored, nothing declared */
 	assert_int_equal(vm2->cap.vcpus, 0);
 	assert_true(vm2->cap.mem_bytes == 0 && vm2->cap.swap_bytes == 0);
-	assert_null(vm2->cap.source);
+	for (int f = 0; f < CAP_FIELDS; f++)
+		assert_int_equal(vm2->cap.src[f], CAP_SRC_NONE);
+	assert_null(capacity_source_summary(&vm2->cap));
 	const struct diag *d = diag_at(st, DIAG_BAD_VALUE, 2);
 	assert_non_null(d);
 	assert_string_equal(d->column, "vms");

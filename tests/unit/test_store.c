@@ -183,7 +183,9 @@ static void test_capacity_inferred(void **state)
 	const struct vm *vm = store_find_vm(st, "vm1");
 	assert_int_equal(vm->cap.vcpus, 4);
 	assert_true(vm->cap.mem_bytes == 8589934592.0);
-	assert_string_equal(vm->cap.source, "inferred");
+	assert_int_equal(vm->cap.src[CAP_VCPUS], CAP_SRC_VCPU_SERIES);
+	assert_int_equal(vm->cap.src[CAP_MEM], CAP_SRC_SERIES);
+	assert_string_equal(capacity_source_summary(&vm->cap), "inferred");
 	/* series are sorted by name */
 	assert_string_equal(vm->series[0]->metric, "cpu.vcpu0.usage_pct");
 	store_free(st);

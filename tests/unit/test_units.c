@@ -26,6 +26,14 @@ static void test_unit_of_metric(void **state)
 	assert_int_equal(unit_of_metric("disk.latency_ms"), UNIT_MS);
 	assert_int_equal(unit_of_metric("php.requests"), UNIT_NONE);
 	assert_int_equal(unit_of_metric(""), UNIT_NONE);
+	/* capacities: a limit is in the unit of what it limits */
+	assert_int_equal(unit_of_metric("disk.iops_limit"), UNIT_PER_S);
+	assert_int_equal(unit_of_metric("disk.bytes_per_s_limit"), UNIT_BYTES_PER_S);
+	assert_int_equal(unit_of_metric("net.link_bytes_per_s"), UNIT_BYTES_PER_S);
+	assert_int_equal(unit_of_metric("cpu.limit_used_pct"), UNIT_PCT);
+	assert_int_equal(unit_of_metric("vm.vcpus"), UNIT_NONE);
+	assert_int_equal(unit_of_metric("_limit"), UNIT_NONE);
+	assert_int_equal(unit_of_metric("app.latency_ms"), UNIT_MS);
 }
 
 static void test_format(void **state)
