@@ -5,6 +5,7 @@
 #   make sample     build, then render samples/seed-incident into seed-postmortem.pdf
 #   make test       build and run every test (unit, CLI, fuzz corpora, scenarios)
 #   make bench      run the benchmarks and print their figures
+#   make eval DIR=../shared/realdata [MODE=both] [INPUT=csv]   score analyze on labelled cases
 #   make install PREFIX=/usr/local
 #   make deps       install the Debian packages the build needs (when missing)
 #
@@ -24,7 +25,7 @@ DEPS := cmake make gcc pkg-config python3 libsqlite3-dev sqlite3 libcairo2-dev \
 
 SAMPLE_OUT ?= seed-postmortem.pdf
 
-.PHONY: all build deps sample test bench install clean distclean
+.PHONY: all build deps sample test bench eval install clean distclean
 
 all: build
 
@@ -59,6 +60,18 @@ test: build
 
 bench: build
 	sh tests/bench/run.sh $(BUILD_DIR)
+
+# Score `analyze` on a folder of labelled cases (tests/eval/README.md): DIR of
+# <case>/truth.json (../shared/realdata, unpacked semireal) or a scenario suite.
+MODE ?= both
+INPUT ?= csv
+ifneq ($(filter eval,$(MAKECMDGOALS)),)
+ifeq ($(DIR),)
+$(error usage: make eval DIR=FOLDER [MODE=blind|at|both] [INPUT=csv|sqlite])
+endif
+endif
+eval: build
+	python3 tests/eval/score.py $(BUILD_DIR)/vmpostmortem $(DIR) --mode $(MODE) --input $(INPUT) --jobs $(JOBS)
 
 install: build
 	cmake --install $(BUILD_DIR)
