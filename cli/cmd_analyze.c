@@ -257,7 +257,7 @@ static void text_analysis(struct strbuf *sb, const struct analysis *a, const str
 	strbuf_addstr(sb, " to ");
 	add_time(sb, a->to_ms, zone);
 	if (a->vcpus > 0)
-		strbuf_addf(sb, ", %d vCPUs", a->vcpus);
+		strbuf_addf(sb, ", %g vCPU%s", a->vcpus, a->vcpus == 1 ? "" : "s");
 	if (!isnan(a->mem_bytes)) {
 		strbuf_addstr(sb, ", ");
 		add_bytes(sb, a->mem_bytes);

@@ -920,7 +920,7 @@ static int set_check(const struct report *r, struct tvals *it, enum resource res
 			set_metric(s, "p95", "_pct", p95 / a->vcpus);
 			set_metric(s, "peak", "_pct", peak / a->vcpus);
 		}
-		tvals_setf(s, "n_vcpus", "%d", a->vcpus);
+		tvals_setf(s, "n_vcpus", "%g", a->vcpus);
 		break;
 	}
 	case RESOURCE_MEMORY: {
@@ -1060,7 +1060,7 @@ static int set_values(struct report *r, struct err *e)
 	tvals_flag(v, "has_vcpu_series", vcpu_series);
 	tvals_flag(v, "has_memory", isfinite(a->mem_bytes) && a->mem_bytes > 0);
 	if (a->vcpus > 0)
-		tvals_setf(v, "vcpus", "%d", a->vcpus);
+		tvals_setf(v, "vcpus", "%g", a->vcpus);
 	else
 		tvals_set(v, "vcpus", "?");
 	set_metric(v, "memory", "_bytes", a->mem_bytes);

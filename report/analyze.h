@@ -119,7 +119,9 @@ enum confidence_level { LEVEL_LOW, LEVEL_MEDIUM, LEVEL_HIGH };
 enum symptom_kind {
 	SYMPTOM_THROUGHPUT_DROP,  /* metric fell well below its recent level */
 	SYMPTOM_SATURATION,       /* a resource saturated, beyond its normal */
-	SYMPTOM_KILL              /* memory fell sharply from full, or an OOM kill was logged */
+	SYMPTOM_KILL,             /* memory fell sharply from full, or an OOM kill was logged */
+	SYMPTOM_SERVICE           /* an application series shifted: latency or errors up,
+				   * success, availability or requests down */
 };
 
 enum evidence_kind {
@@ -297,7 +299,7 @@ struct confidence_factors {
 struct analysis {
 	char *vm;
 	int64_t from_ms, to_ms;          /* the window analysed */
-	int vcpus;                       /* capacity at the incident, 0 unknown */
+	double vcpus;                    /* capacity at the incident (may be fractional), 0 unknown */
 	double mem_bytes;                /* NaN unknown */
 	int has_incident;
 	struct incident incident;

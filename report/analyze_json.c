@@ -24,7 +24,7 @@ static const char *const level_names[] = {
 };
 static const char *const symptom_names[] = {
 	[SYMPTOM_THROUGHPUT_DROP] = "throughput_drop", [SYMPTOM_SATURATION] = "saturation",
-	[SYMPTOM_KILL] = "oom_kill",
+	[SYMPTOM_KILL] = "oom_kill", [SYMPTOM_SERVICE] = "service_degraded",
 };
 static const char *const evidence_names[EVIDENCE_COUNT] = {
 	[EVIDENCE_PEAK_VS_CAPACITY] = "peak_vs_capacity",
@@ -200,7 +200,7 @@ void analysis_to_json(const struct analysis *a, struct strbuf *sb)
 	g = 1;
 	key(sb, &g, "vcpus");
 	if (a->vcpus > 0)
-		strbuf_addf(sb, "%d", a->vcpus);
+		strbuf_addf(sb, "%g", a->vcpus);
 	else
 		strbuf_addstr(sb, "null");
 	kv_num(sb, &g, "mem_bytes", a->mem_bytes);

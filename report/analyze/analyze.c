@@ -11,10 +11,11 @@
 #include <string.h>
 
 /* Where an incident can come from, in order of precedence: what the customer
- * saw first, then a killed process, then a saturation beyond the normal. */
+ * saw first (throughput, then the application's own series), then a killed
+ * process, then a saturation beyond the normal. */
 typedef void (*symptom_finder)(struct ctx *c, struct run **runs, size_t *n, size_t *cap);
 static const symptom_finder symptom_stages[] = {
-	az_find_drops, az_find_kills, az_find_saturation_clusters,
+	az_find_drops, az_find_shifts, az_find_kills, az_find_saturation_clusters,
 };
 
 /* Events about the incident as a whole: stalls, restarts. */
@@ -43,12 +44,19 @@ static void incident_events(struct ctx *c)
 	}
 }
 
+/* The metric a run was found on. */
+static const char *run_metric(const struct ctx *c, const struct run *run)
+{
+	return run->sig == SIG_TPUT ? c->tput_metric :
+	       run->sig == SIG_APP ? c->app_metric :
+	       run->sig < SIG_COUNT ? sig_specs[run->sig].metric : "";
+}
+
 /* A later symptom of the same episode: evidence on the incident. */
 static void ev_repeat(struct ctx *c, const struct run *run)
 {
 	struct incident *in = &c->a->incident;
-	const char *metric = run->sig == SIG_TPUT ? c->tput_metric :
-			     run->sig < SIG_COUNT ? sig_specs[run->sig].metric : "";
+	const char *metric = run_metric(c, run);
 	struct evidence *ev = az_ev_push(&in->evidence, &in->n_evidence, EVIDENCE_REPEAT,
 					 run->resource, metric);
 	ev->from_ms = run->t0;
@@ -104,17 +112,18 @@ static void set_incident(struct ctx *c, const struct run *run, int hint_used)
 	in->saturated = run->resource;
 	in->hint_used = hint_used;
 	in->hint_ms = c->o->at_ms;
-	const char *metric = run->sig == SIG_TPUT ? c->tput_metric :
-			     run->sig < SIG_COUNT ? sig_specs[run->sig].metric : "";
+	const char *metric = run_metric(c, run);
 	snprintf(in->metric, sizeof(in->metric), "%s", metric);
 	in->baseline = az_median_of(c, s, c->onset - HOUR_MS, c->onset - 1);
 	in->during = az_median_of(c, s, c->onset, run->t1);
 	in->change = in->baseline != 0 ? in->during / in->baseline : NAN;
-	/* the worst sample: lowest throughput, or highest saturation */
+	/* the worst sample: lowest throughput (or success), else the highest */
+	int low_is_worst = run->kind == SYMPTOM_THROUGHPUT_DROP ||
+			   (run->kind == SYMPTOM_SERVICE && c->app_dir < 0);
 	az_range_of(s, c->onset, run->t1, &lo, &hi);
 	in->peak_ms = c->onset;
 	for (size_t i = lo, w = lo; i < hi; i++)
-		if (run->kind == SYMPTOM_THROUGHPUT_DROP ? s->v[i] < s->v[w] : s->v[i] > s->v[w]) {
+		if (low_is_worst ? s->v[i] < s->v[w] : s->v[i] > s->v[w]) {
 			w = i;
 			in->peak_ms = s->t[i];
 		}

@@ -7,6 +7,7 @@
  *   views.c              the views of the window (per vCPU, memory %, sums)
  *   stats.c              statistics over views: ranges, medians, baselines, changes
  *   symptom_drop.c       \
+ *   symptom_shift.c       |
  *   symptom_kill.c        > candidate incidents (struct run), in order of precedence
  *   symptom_saturation.c /
  *   pick.c               runs: the one that is the incident, and its repeats
@@ -42,6 +43,7 @@ enum sig_id {
 	SIG_MEM_USED, SIG_MEM_PCT, SIG_MEM_DEMAND, SIG_SWAP, SIG_SWAP_IO,
 	SIG_DISK_IOPS, SIG_DISK_BYTES, SIG_DISK_LAT,
 	SIG_NET_TX, SIG_NET_RX, SIG_NET_DROPS,
+	SIG_APP,           /* the application series that shifted (app_metric) */
 	SIG_COUNT
 };
 
@@ -72,12 +74,14 @@ struct ctx {
 	const struct analyze_opts *o;
 	struct analysis *a;
 	int64_t from, to, iv;
-	int vcpus;
+	double vcpus;              /* may be fractional (a container's limit); 0 unknown */
 	struct sig s[SIG_COUNT];
 	struct sig *vcpu;          /* per-vCPU views, vcpu_id[k] is the index */
 	int *vcpu_id;
 	size_t n_vcpu;
 	const char *tput_metric;
+	const char *app_metric;    /* SIG_APP's series, and the way it went (+1 up) */
+	int app_dir;
 	double mem_total_at_onset; /* NaN unknown */
 	double *scratch;
 	size_t scratch_cap;
@@ -101,6 +105,7 @@ double *az_scratch(struct ctx *c, size_t n);   /* a buffer of n doubles, owned b
 void az_sig_release(struct sig *s);
 double az_mem_total_at(const struct ctx *c, int64_t t);
 void az_build_views(struct ctx *c);
+void az_view(const struct ctx *c, const struct series *se, struct sig *out);
 
 /* stats.c */
 void az_range_of(const struct sig *s, int64_t from, int64_t to, size_t *lo, size_t *hi);
@@ -120,6 +125,7 @@ int64_t az_change_start(const struct sig *s, double thr, double lo_thr, int64_t 
 /* symptom_drop.c, symptom_kill.c, symptom_saturation.c */
 void az_find_drops(struct ctx *c, struct run **runs, size_t *n, size_t *cap);
 void az_find_kills(struct ctx *c, struct run **runs, size_t *n, size_t *cap);
+void az_find_shifts(struct ctx *c, struct run **runs, size_t *n, size_t *cap);
 void az_find_saturation_clusters(struct ctx *c, struct run **runs, size_t *n,
 				 size_t *cap);
 double az_declared_cap(const struct ctx *c, enum sig_id id);

@@ -45,7 +45,7 @@ void az_sig_release(struct sig *s)
 }
 
 /* The samples of se in the analysis window, borrowed (no series: none). */
-static void view_copy(const struct ctx *c, const struct series *se, struct sig *out)
+void az_view(const struct ctx *c, const struct series *se, struct sig *out)
 {
 	size_t lo = 0, hi = 0;
 	memset(out, 0, sizeof(*out));
@@ -128,7 +128,7 @@ static void build_cpu_views(struct ctx *c)
 	size_t longest = 0;
 	for (size_t i = 0; i < nv; i++) {
 		struct sig *v = &c->vcpu[c->n_vcpu];
-		view_copy(c, vs[i], v);
+		az_view(c, vs[i], v);
 		if (!v->n) {
 			az_sig_release(v);
 			continue;
@@ -139,8 +139,9 @@ static void build_cpu_views(struct ctx *c)
 		c->n_vcpu++;
 	}
 	free(vs);
-	view_copy(c, vm_find_series(vm, "cpu.usage_pct"), &c->s[SIG_CPU_TOTAL]);
-	c->vcpus = vm->cap.vcpus > 0 ? vm->cap.vcpus : (int)c->n_vcpu;
+	az_view(c, vm_find_series(vm, "cpu.usage_pct"), &c->s[SIG_CPU_TOTAL]);
+	c->vcpus = vm->cap.vcpus > 0 ? vm->cap.vcpus : (double)c->n_vcpu;
+	const struct series *lim = vm_find_series(vm, "cpu.limit_used_pct");
 
 	struct sig *mean = &c->s[SIG_CPU_MEAN], *mx = &c->s[SIG_CPU_MAX],
 		   *pin = &c->s[SIG_CPU_PINNED];
@@ -171,6 +172,12 @@ static void build_cpu_views(struct ctx *c)
 			mean->n = mx->n = pin->n = j + 1;
 		}
 		free(pos);
+	} else if (lim && lim->n) {
+		/* exported as a share of the limit (a container's): the mean over
+		 * its vCPUs, whatever their number */
+		az_view(c, lim, mean);
+		if (c->vcpus > 0 && c->vcpus <= 1)
+			sig_borrow(mx, mean);
 	} else if (c->s[SIG_CPU_TOTAL].n && c->vcpus > 0) {
 		const struct sig *tot = &c->s[SIG_CPU_TOTAL];
 		sig_alloc(mean, tot->n);
@@ -179,8 +186,8 @@ static void build_cpu_views(struct ctx *c)
 			mean->wv[i] = tot->v[i] / c->vcpus;
 		}
 		mean->n = tot->n;
-		if (c->vcpus == 1)
-			sig_borrow(mx, tot);
+		if (c->vcpus <= 1)
+			sig_borrow(mx, mean);
 	}
 }
 
@@ -188,8 +195,8 @@ static void build_mem_views(struct ctx *c)
 {
 	const struct vm *vm = c->vm;
 	struct sig total = { 0 };
-	view_copy(c, vm_find_series(vm, "mem.used_bytes"), &c->s[SIG_MEM_USED]);
-	view_copy(c, vm_find_series(vm, "swap.used_bytes"), &c->s[SIG_SWAP]);
+	az_view(c, vm_find_series(vm, "mem.used_bytes"), &c->s[SIG_MEM_USED]);
+	az_view(c, vm_find_series(vm, "swap.used_bytes"), &c->s[SIG_SWAP]);
 	/* The size at each sample: mem.total_bytes if exported (a resize shows
 	 * there), else the declared capacity. Read over the whole history. */
 	const struct series *ts = vm_find_series(vm, "mem.total_bytes");
@@ -216,8 +223,8 @@ static void build_mem_views(struct ctx *c)
 	az_sig_release(&total);
 
 	struct sig in, out;
-	view_copy(c, vm_find_series(vm, "swap.in_bytes_per_s"), &in);
-	view_copy(c, vm_find_series(vm, "swap.out_bytes_per_s"), &out);
+	az_view(c, vm_find_series(vm, "swap.in_bytes_per_s"), &in);
+	az_view(c, vm_find_series(vm, "swap.out_bytes_per_s"), &out);
 	view_sum(c, &in, &out, &c->s[SIG_SWAP_IO]);
 	az_sig_release(&in);
 	az_sig_release(&out);
@@ -239,22 +246,22 @@ void az_build_views(struct ctx *c)
 	const struct vm *vm = c->vm;
 	build_cpu_views(c);
 	build_mem_views(c);
-	view_copy(c, vm_find_series(vm, "cpu.steal_pct"), &c->s[SIG_STEAL]);
+	az_view(c, vm_find_series(vm, "cpu.steal_pct"), &c->s[SIG_STEAL]);
 	struct sig a, b;
-	view_copy(c, vm_find_series(vm, "disk.read_iops"), &a);
-	view_copy(c, vm_find_series(vm, "disk.write_iops"), &b);
+	az_view(c, vm_find_series(vm, "disk.read_iops"), &a);
+	az_view(c, vm_find_series(vm, "disk.write_iops"), &b);
 	view_sum(c, &a, &b, &c->s[SIG_DISK_IOPS]);
 	az_sig_release(&a);
 	az_sig_release(&b);
-	view_copy(c, vm_find_series(vm, "disk.read_bytes_per_s"), &a);
-	view_copy(c, vm_find_series(vm, "disk.write_bytes_per_s"), &b);
+	az_view(c, vm_find_series(vm, "disk.read_bytes_per_s"), &a);
+	az_view(c, vm_find_series(vm, "disk.write_bytes_per_s"), &b);
 	view_sum(c, &a, &b, &c->s[SIG_DISK_BYTES]);
 	az_sig_release(&a);
 	az_sig_release(&b);
-	view_copy(c, vm_find_series(vm, "disk.latency_ms"), &c->s[SIG_DISK_LAT]);
-	view_copy(c, vm_find_series(vm, "net.tx_bytes_per_s"), &c->s[SIG_NET_TX]);
-	view_copy(c, vm_find_series(vm, "net.rx_bytes_per_s"), &c->s[SIG_NET_RX]);
-	view_copy(c, vm_find_series(vm, "net.drops_per_s"), &c->s[SIG_NET_DROPS]);
+	az_view(c, vm_find_series(vm, "disk.latency_ms"), &c->s[SIG_DISK_LAT]);
+	az_view(c, vm_find_series(vm, "net.tx_bytes_per_s"), &c->s[SIG_NET_TX]);
+	az_view(c, vm_find_series(vm, "net.rx_bytes_per_s"), &c->s[SIG_NET_RX]);
+	az_view(c, vm_find_series(vm, "net.drops_per_s"), &c->s[SIG_NET_DROPS]);
 	const struct sig *src = c->s[SIG_NET_TX].n ? &c->s[SIG_NET_TX] : &c->s[SIG_NET_RX];
 	c->tput_metric = c->s[SIG_NET_TX].n ? "net.tx_bytes_per_s" :
 			 c->s[SIG_NET_RX].n ? "net.rx_bytes_per_s" : "";
