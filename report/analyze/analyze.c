@@ -44,6 +44,51 @@ static void incident_events(struct ctx *c)
 	}
 }
 
+static int is_symptom(const struct run *r)
+{
+	return r->kind == SYMPTOM_THROUGHPUT_DROP || r->kind == SYMPTOM_SERVICE;
+}
+
+/*
+ * Blind, over a long history, a dip in throughput is common (a client's
+ * quiet hour, a job that ends) and a resource running out is not. A symptom
+ * run that a saturation or a kill confirms (overlapping it, give or take
+ * cluster_ms) outranks every unconfirmed one; and where any run is confirmed,
+ * or a resource ran out somewhere, the unconfirmed symptoms give way.
+ */
+static void corroborate(struct run **runs, size_t *n, size_t n_stages)
+{
+	int any = 0, resource_runs = 0;
+	for (size_t st = 0; st < n_stages; st++)
+		for (size_t i = 0; i < n[st]; i++) {
+			struct run *r = &runs[st][i];
+			if (!is_symptom(r)) {
+				resource_runs = 1;
+				continue;
+			}
+			int ok = 0;
+			for (size_t s2 = 0; s2 < n_stages && !ok; s2++)
+				for (size_t j = 0; j < n[s2] && !ok; j++) {
+					const struct run *q = &runs[s2][j];
+					ok = !is_symptom(q) && q->t0 <= r->t1 + T.cluster_ms &&
+					     q->t1 >= r->t0 - T.cluster_ms;
+				}
+			if (ok) {
+				r->severity += CORROBORATED_BONUS;
+				any = 1;
+			}
+		}
+	if (!any && !resource_runs)
+		return;
+	for (size_t st = 0; st < n_stages; st++) {
+		size_t w = 0;
+		for (size_t i = 0; i < n[st]; i++)
+			if (!is_symptom(&runs[st][i]) || runs[st][i].severity >= CORROBORATED_BONUS)
+				runs[st][w++] = runs[st][i];
+		n[st] = w;
+	}
+}
+
 /* The metric a run was found on. */
 static const char *run_metric(const struct ctx *c, const struct run *run)
 {
@@ -178,11 +223,21 @@ int analyze_vm(const struct vm *vm, const struct analyze_opts *o, struct analysi
 	int have = 0, hint_used = 0;
 	int64_t hint_d = INT64_MAX;
 	size_t n_repeats = 0;
-	for (size_t st = 0; st < sizeof(symptom_stages) / sizeof(*symptom_stages); st++) {
-		struct run *runs = NULL;
-		size_t n = 0, cap = 0, ep_end = 0;
+	enum { N_STAGES = sizeof(symptom_stages) / sizeof(*symptom_stages) };
+	struct run *stage_runs[N_STAGES];
+	size_t stage_n[N_STAGES];
+	for (size_t st = 0; st < N_STAGES; st++) {
+		size_t cap = 0;
+		stage_runs[st] = NULL;
+		stage_n[st] = 0;
+		symptom_stages[st](&c, &stage_runs[st], &stage_n[st], &cap);
+	}
+	if (!o->has_at)
+		corroborate(stage_runs, stage_n, N_STAGES);
+	for (size_t st = 0; st < N_STAGES; st++) {
+		struct run *runs = stage_runs[st];
+		size_t n = stage_n[st], ep_end = 0;
 		int h = 0;
-		symptom_stages[st](&c, &runs, &n, &cap);
 		long k = az_pick(&c, runs, n, &h, &ep_end);
 		int64_t d = k >= 0 && h ? az_distance(&runs[k], o->at_ms) : INT64_MAX;
 		if (k >= 0 && (h ? !hint_used || d < hint_d - T.lead_tolerance_ms : !have)) {
@@ -196,10 +251,11 @@ int analyze_vm(const struct vm *vm, const struct analyze_opts *o, struct analysi
 			if (n_repeats)
 				memcpy(repeats, runs + k + 1, n_repeats * sizeof(*repeats));
 		}
-		free(runs);
 		if (have && !o->has_at)
 			break;
 	}
+	for (size_t st = 0; st < N_STAGES; st++)
+		free(stage_runs[st]);
 	a->dq.hint_unmatched = o->has_at && !hint_used;
 	if (have) {
 		set_incident(&c, &chosen, hint_used);

@@ -201,6 +201,10 @@ static const struct sig_spec {
 	[SIG_APP] = { "", RESOURCE_NONE, 0, 0 },
 };
 
+/* Blind: a symptom that a saturation or a kill confirms gets this much
+ * severity on top, above any unconfirmed one (severities are a few units). */
+#define CORROBORATED_BONUS 1000.0
+
 /* ===== symptom: the application's own series (symptom_shift.c) ============= */
 
 /* What an app.* series' name says is bad: the first needle found in the name
