@@ -28,6 +28,15 @@
 #define IO_CHANGE_RATIO      2.0   /* disk and network views changed: this x their median */
 #define SAT_STEAL_PCT        15    /* a steal saturation run (the judge's line is steal_pct) */
 
+/* Packets dropped: a link at its limit drops at least this many a second,
+ * this many times its usual rate. */
+#define DROPS_MIN_PER_S 1.0
+#define NET_DROPS_RATIO 10.0
+
+/* A plateau: traffic held within this share of its level (interquartile
+ * range over median) while the link drops packets is the port's limit. */
+#define NET_PLATEAU_SPREAD_SHARE 0.05
+
 /* ===== thresholds =========================================================== */
 
 /* Every threshold, with its unit in its name. */
@@ -150,7 +159,7 @@ static const struct thresholds {
 	.flat_top_above_median_ratio = 2.0, .flat_top_base_share = 0.05,
 	.flat_top_min_ms = 30 * MIN_MS, .flat_top_min_samples = 3, .flat_top_tod_ratio = 1.25,
 	.lat_ratio = LAT_RATIO, .lat_above_p90_ms = 3, .lat_min_ms = LAT_MIN_MS,
-	.drops_min_per_s = 1,
+	.drops_min_per_s = DROPS_MIN_PER_S,
 	.conf_high = 0.75, .conf_medium = 0.5,
 	.gap_penalty_conf = 0.1, .reset_penalty_conf = 0.1,
 	.none_max_conf = 0.7, .none_happened_base_conf = 0.5, .none_depth_full_share = 0.8,
@@ -290,6 +299,10 @@ static const struct sat_rule {
 	{ RESOURCE_NETWORK, SIG_NET_RX, TEST_ABOVE_CAP, CAP_UTIL_SHARE, 0, NO_SIG },
 	{ RESOURCE_NETWORK, SIG_NET_TX, TEST_FLAT_TOP, 0, 0, SIG_NET_DROPS },
 	{ RESOURCE_NETWORK, SIG_NET_RX, TEST_FLAT_TOP, 0, 0, SIG_NET_DROPS },
+	/* the link drops packets where it normally drops none (x the median, and
+	 * at least drops_min_per_s) */
+	{ RESOURCE_NETWORK, SIG_NET_DROPS, TEST_ABOVE_MEDIAN, NET_DROPS_RATIO, DROPS_MIN_PER_S,
+	  NO_SIG },
 };
 
 /* ===== causality ============================================================ */
