@@ -102,11 +102,10 @@ int shift_find(const int64_t *t, const double *v, size_t n, int64_t from, int64_
 	if (n < 2 || (r->dir != 1 && r->dir != -1))
 		return 0;
 	double *eff = xmalloc(2 * n * sizeof(*eff)), *sorted = eff + n;
+	struct levels *lv = xmalloc(n * sizeof(*lv));
 	size_t m = 0;
-	for (size_t k = 0; k < n; k++) {
-		struct levels L;
-		eff[k] = levels_at(t, v, n, k, r, &L) ? L.effect : NAN;
-	}
+	for (size_t k = 0; k < n; k++)
+		eff[k] = levels_at(t, v, n, k, r, &lv[k]) ? lv[k].effect : NAN;
 	/* One move is seen from several samples around it: count each move
 	 * once, at its peak (above the sample before, not below the next ones). */
 	for (size_t k = 0; k < n; k++)
@@ -115,10 +114,9 @@ int shift_find(const int64_t *t, const double *v, size_t n, int64_t from, int64_
 	qsort(sorted, m, sizeof(*sorted), cmp_double);
 	int found = 0;
 	for (size_t k = 1; k < n; k++) {
-		struct levels L;
-		if (t[k] < from || t[k] > to || isnan(eff[k]) || !(eff[k] > 0) ||
-		    !levels_at(t, v, n, k, r, &L))
+		if (t[k] < from || t[k] > to || isnan(eff[k]) || !(eff[k] > 0))
 			continue;
+		const struct levels L = lv[k];
 		double z = L.effect / L.spread;
 		if (z < r->z_min || (r->ratio_min > 0 && L.ratio < r->ratio_min))
 			continue;
@@ -173,6 +171,7 @@ int shift_find(const int64_t *t, const double *v, size_t n, int64_t from, int64_
 		out->alike = alike;
 		out->score = score;
 	}
+	free(lv);
 	free(eff);
 	return found;
 }
